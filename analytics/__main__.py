@@ -1,0 +1,92 @@
+"""Command line: ``python -m analytics <command>``.
+
+Commands
+--------
+data              re-run every harmonise step from the shared data (MC2CM_RAW, default ../shared/data)
+build             validate data/harmonised and build the database atomically (MC2CM_DB)
+ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuild; a rejected file changes nothing
+summary           row counts per table
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+
+from analytics.paths import HARMONISED_DIR, raw_data_dir
+
+
+def cmd_data(args) -> int:
+    from analytics.harmonise import STEPS
+    from analytics.harmonise._common import HarmoniseError
+
+    raw = raw_data_dir()
+    if not raw.is_dir():
+        print(f"error: shared data folder not found: {raw}. Set MC2CM_RAW to the folder that holds raw/ and curated/.",
+              file=sys.stderr)
+        return 2
+    HARMONISED_DIR.mkdir(parents=True, exist_ok=True)
+    for name in args.steps or STEPS:
+        start = time.perf_counter()
+        try:
+            paths = importlib.import_module(f"analytics.harmonise.{name}").run(raw, HARMONISED_DIR)
+        except HarmoniseError as error:
+            print(f"error in harmonise step {name}: {error}", file=sys.stderr)
+            return 1
+        print(f"{name:10s} {time.perf_counter() - start:5.1f}s  " + ", ".join(p.name for p in paths))
+    return 0
+
+
+def cmd_build(args) -> int:
+    from analytics.db import build
+    from analytics.validate import ValidationError
+
+    try:
+        result = build()
+    except ValidationError as error:
+        print(f"build refused, database unchanged.\n{error}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from analytics.ingest import IngestError, ingest_file
+
+    try:
+        result = ingest_file(args.file, replace=args.replace)
+    except IngestError as error:
+        print(f"ingest refused, nothing changed.\n{error}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from analytics.db import summary
+
+    print(summary())
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("data", help="re-run the harmonise steps")
+    p.add_argument("steps", nargs="*")
+    p.set_defaults(func=cmd_data)
+    sub.add_parser("build", help="validate and build the database").set_defaults(func=cmd_build)
+    p = sub.add_parser("ingest", help="add an indicator file and rebuild")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="replace a previously ingested file of the same name")
+    p.set_defaults(func=cmd_ingest)
+    sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The catalog: YAML metadata for cities, concepts, themes, indicators, sources and groups.
+
+Labels shown in charts and CSV headers come from here, never from strings in pages.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analytics.paths import CATALOG_DIR
+
+CONCEPTS = (
+    "foreign_citizenship", "foreign_born", "migration_background", "registered_refugee",
+    "asylum_seeker", "internal_migrant", "total", "other",
+)
+GEO_LEVELS = ("municipality", "governorate", "metropolitan", "region", "national", "district")
+SOURCE_TYPES = (
+    "official_statistics", "un_agency", "city_administration", "research", "secondary", "estimate",
+)
+CITY_IDS = ("amman", "beirut", "lisbon", "lyon", "madrid", "tangier", "tunis", "turin", "vienna")
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str, catalog_dir: Path = CATALOG_DIR) -> dict:
+    """Read ``data/catalog/<name>.yaml``."""
+    with open(catalog_dir / f"{name}.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def cities() -> pd.DataFrame:
+    """The nine network cities (without coordinates: see harmonise.context)."""
+    return pd.DataFrame(load_yaml("cities")["cities"])
+
+
+def indicators() -> pd.DataFrame:
+    """Indicator catalog: indicator_id, label, unit, concept, theme, description."""
+    return pd.DataFrame(load_yaml("indicators")["indicators"])
+
+
+def concepts() -> pd.DataFrame:
+    return pd.DataFrame(load_yaml("concepts")["concepts"])
+
+
+def geo_levels() -> pd.DataFrame:
+    return pd.DataFrame(load_yaml("concepts")["geo_levels"])
+
+
+def themes() -> pd.DataFrame:
+    return pd.DataFrame(load_yaml("themes")["themes"])
+
+
+def catalog_sources() -> pd.DataFrame:
+    """Sources of the raw files (the curated rows' sources are derived in harmonise.curated)."""
+    return pd.DataFrame(load_yaml("sources")["sources"])
+
+
+def area_groups() -> pd.DataFrame:
+    return pd.DataFrame(load_yaml("area_groups")["groups"])
+
+
+def max_year_gap() -> int:
+    return int(load_yaml("concepts")["comparability"]["max_year_gap"])
+
+
+def context_indicators() -> pd.DataFrame:
+    """Indicators of the national context table (one per UN DESA revision)."""
+    return pd.DataFrame(load_yaml("indicators")["context_indicators"])

@@ -1,0 +1,189 @@
+"""Build and open the DuckDB database.
+
+``build()`` reads the catalog and ``data/harmonised``, validates every table
+(analytics.validate), writes a new database to a temporary file beside the target and swaps
+it in with an atomic ``os.replace``. A failing check raises before the swap, so the previous
+database stays untouched, byte for byte.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import catalog
+from analytics.paths import HARMONISED_DIR, database_path
+from analytics.validate import validate_tables
+
+SCHEMA_SQL = """
+CREATE TABLE cities (city_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+    country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT, pilot_project BOOLEAN, source_id VARCHAR);
+CREATE TABLE sources (source_id VARCHAR PRIMARY KEY, title VARCHAR, publisher VARCHAR, url VARCHAR,
+    licence VARCHAR, source_type VARCHAR, retrieved_via VARCHAR);
+CREATE TABLE indicators (indicator_id VARCHAR PRIMARY KEY, label VARCHAR, description VARCHAR, unit VARCHAR,
+    concept VARCHAR, theme VARCHAR);
+CREATE TABLE observations (city_id VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, concept VARCHAR NOT NULL,
+    year INTEGER NOT NULL, geo_unit VARCHAR NOT NULL, geo_level VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
+    breakdown_value VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    is_estimate BOOLEAN NOT NULL, note VARCHAR, flag VARCHAR, origin_file VARCHAR,
+    PRIMARY KEY (city_id, indicator_id, year, geo_unit, breakdown, breakdown_value, source_id));
+CREATE TABLE areas (city_id VARCHAR NOT NULL, area_id VARCHAR NOT NULL, area_name VARCHAR, area_level VARCHAR,
+    parent_area_id VARCHAR, geometry BLOB, area_km2 DOUBLE, source_id VARCHAR NOT NULL,
+    PRIMARY KEY (city_id, area_id));
+CREATE TABLE area_counts (city_id VARCHAR NOT NULL, area_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    group_id VARCHAR NOT NULL, value DOUBLE NOT NULL, source_id VARCHAR NOT NULL, is_estimate BOOLEAN NOT NULL,
+    PRIMARY KEY (city_id, area_id, year, group_id, source_id));
+CREATE TABLE country_context (iso3 VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    breakdown_value VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR, concept VARCHAR,
+    source_id VARCHAR NOT NULL, is_estimate BOOLEAN, note VARCHAR,
+    PRIMARY KEY (iso3, indicator_id, year, breakdown_value, source_id));
+"""
+OBSERVATION_FILES = ("observations_curated.csv", "observations_eurostat.csv")
+
+
+def _read_csv(path: Path, **kw) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, na_values=[], encoding="utf-8", **kw)
+
+
+def _observations(harmonised: Path, ingested: Path) -> pd.DataFrame:
+    parts = []
+    files = [harmonised / name for name in OBSERVATION_FILES] + sorted(ingested.glob("*.csv"))
+    for path in files:
+        frame = _read_csv(path, dtype={"breakdown": str, "breakdown_value": str, "note": str, "flag": str})
+        if path.parent == ingested:
+            frame = frame[[c for c in frame.columns if c not in ("source_title", "publisher", "source_url",
+                                                                  "licence", "source_type", "retrieved_via")]]
+        frame["origin_file"] = path.name
+        parts.append(frame)
+    obs = pd.concat(parts, ignore_index=True)
+    obs["value"] = pd.to_numeric(obs["value"], errors="coerce")  # non-numbers -> NaN, reported by validation
+    obs["year"] = pd.to_numeric(obs["year"], errors="coerce").astype("Int64")
+    obs["is_estimate"] = obs["is_estimate"].astype(str).str.lower().isin(["true", "1", "yes"])
+    for column in ("note", "flag"):
+        obs[column] = obs[column].fillna("") if column in obs else ""
+    return obs
+
+
+def _ingested_sources(ingested: Path) -> pd.DataFrame:
+    parts = []
+    for path in sorted(ingested.glob("*.csv")):
+        frame = _read_csv(path, dtype=str)
+        parts.append(frame.rename(columns={"source_title": "title", "source_url": "url"})[
+            ["source_id", "title", "publisher", "url", "licence", "source_type"]
+        ].assign(retrieved_via=f"ingested file {path.name}").drop_duplicates("source_id"))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read the catalog and the harmonised files into the tables of the database contract."""
+    import geopandas as gpd
+
+    ingested = ingested if ingested is not None else harmonised / "ingested"
+    sources = pd.concat([catalog.catalog_sources(), _read_csv(harmonised / "sources_curated.csv", dtype=str),
+                         _ingested_sources(ingested)], ignore_index=True).drop_duplicates()
+    areas = []
+    for path in sorted(harmonised.glob("areas_*.geojson")):
+        gdf = gpd.read_file(path)
+        frame = pd.DataFrame(gdf.drop(columns="geometry"))
+        frame["parent_area_id"] = frame["parent_area_id"].fillna("")
+        frame["area_id"] = frame["area_id"].astype(str)
+        frame["geometry"] = gdf.geometry.to_wkb()
+        areas.append(frame)
+    counts = pd.concat([_read_csv(p, dtype={"area_id": str}) for p in sorted(harmonised.glob("area_counts_*.csv"))],
+                       ignore_index=True)
+    counts["value"] = pd.to_numeric(counts["value"], errors="coerce")
+    counts["year"] = pd.to_numeric(counts["year"], errors="coerce").astype("Int64")
+    counts["is_estimate"] = counts["is_estimate"].astype(str).str.lower().eq("true")
+    context = _read_csv(harmonised / "country_context.csv", dtype={"breakdown_value": str, "note": str})
+    context["value"] = pd.to_numeric(context["value"], errors="coerce")
+    context["is_estimate"] = context["is_estimate"].astype(str).str.lower().eq("true")
+    cities = _read_csv(harmonised / "cities.csv")
+    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    return {
+        "cities": cities,
+        "sources": sources.fillna({"retrieved_via": ""}).reset_index(drop=True),
+        "indicators": catalog.indicators(),
+        "context_indicators": catalog.context_indicators(),
+        "observations": _observations(harmonised, ingested),
+        "areas": pd.concat(areas, ignore_index=True),
+        "area_counts": counts,
+        "country_context": context,
+        "area_groups": catalog.area_groups(),
+        "concepts": catalog.concepts(),
+        "geo_levels": catalog.geo_levels(),
+        "themes": catalog.themes(),
+        "countries": _read_csv(harmonised / "countries.csv"),
+        "excluded_observations": _read_csv(harmonised / "excluded_observations.csv", dtype=str),
+        "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
+    }
+
+
+def data_version(tables: dict[str, pd.DataFrame]) -> str:
+    """Content hash of the tables (the data version cited in downloads)."""
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        frame = tables[name].drop(columns=["geometry"], errors="ignore")
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
+    return digest.hexdigest()[:12]
+
+
+def write_database(tables: dict[str, pd.DataFrame], target: Path) -> Path:
+    """Write ``tables`` to a temporary file and atomically replace ``target``."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        con.execute(SCHEMA_SQL)
+        contract = {"cities", "sources", "indicators", "observations", "areas", "area_counts", "country_context"}
+        for name, frame in tables.items():
+            con.register("frame", frame)
+            if name in contract:
+                columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+                present = [c for c in columns if c in frame.columns]
+                con.execute(f"INSERT INTO {name} ({', '.join(present)}) SELECT {', '.join(present)} FROM frame")
+            else:
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+            con.unregister("frame")
+        info = {"data_version": data_version(tables), "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        con.execute("CREATE TABLE build_info AS SELECT * FROM (VALUES (?, ?)) t(data_version, built_at)",
+                    [info["data_version"], info["built_at"]])
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def build(target: Path | None = None, harmonised: Path = HARMONISED_DIR, ingested: Path | None = None) -> dict:
+    """Validate the harmonised data and (re)build the database atomically. Returns row counts and timing."""
+    start = time.perf_counter()
+    tables = load_tables(harmonised, ingested)
+    validate_tables(tables)
+    path = write_database(tables, Path(target) if target else database_path())
+    counts = {name: len(frame) for name, frame in tables.items()}
+    return {"path": str(path), "seconds": round(time.perf_counter() - start, 2), "rows": counts}
+
+
+def connect(path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database (read-only by default); a clear error if it has not been built."""
+    path = Path(path) if path else database_path()
+    if not path.exists():
+        raise FileNotFoundError(f"database not found at {path}: run `python -m analytics build` (or `make run`).")
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def summary(path: Path | None = None) -> str:
+    con = connect(path)
+    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()}
+    return json.dumps(rows, indent=2)

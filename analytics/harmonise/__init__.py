@@ -1,0 +1,8 @@
+"""One module per source: load raw -> clean -> check (assert assumptions) -> save.
+
+Each module exposes ``run(raw_dir, out_dir) -> list[Path]``. ``STEPS`` lists them in run order.
+"""
+STEPS = (
+    "context", "curated", "eurostat", "network",
+    "vienna", "madrid", "turin", "lisbon", "amman", "beirut", "tangier", "tunis", "lyon",
+)

@@ -1,0 +1,46 @@
+"""Shared fixtures: a database built from the committed harmonised data into a temp folder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analytics.paths import HARMONISED_DIR, raw_data_dir
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """The full database, built once per session from data/harmonised (never the user's file)."""
+    from analytics.db import build
+
+    path = tmp_path_factory.mktemp("db") / "mc2cm.duckdb"
+    build(path, HARMONISED_DIR, tmp_path_factory.mktemp("no_ingested"))
+    return path
+
+
+@pytest.fixture()
+def con(built_db):
+    from analytics.db import connect
+
+    connection = connect(built_db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture()
+def workspace(tmp_path, built_db):
+    """A writable copy of the harmonised data and of the database, for ingest tests."""
+    harmonised = tmp_path / "harmonised"
+    shutil.copytree(HARMONISED_DIR, harmonised, ignore=shutil.ignore_patterns("ingested"))
+    db = tmp_path / "mc2cm.duckdb"
+    shutil.copy2(built_db, db)
+    return {"harmonised": harmonised, "ingested": harmonised / "ingested", "db": db}
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    path = raw_data_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}")
+    return path
