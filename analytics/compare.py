@@ -1,0 +1,207 @@
+"""Cross-city comparison with the comparability of every value stated beside it.
+
+Two values are comparable when their concept and geo_level match; a year gap of more than
+``max_year_gap`` (catalog, 2 years) is flagged. Nothing is hidden: every row carries its
+source, year, concept, territory, flags and a plain-language caveat.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import catalog
+
+SOURCE_RANK = {"official_statistics": 0, "city_administration": 1, "un_agency": 2, "research": 3,
+               "secondary": 4, "estimate": 5}
+GEO_RANK = {"municipality": 0, "governorate": 1, "metropolitan": 2, "region": 3, "district": 4, "national": 5}
+# Each city's headline migrant share, in order of preference (different concepts: always flagged).
+HEADLINE_SHARES = ("foreign_citizens_share", "foreign_born_share", "immigrants_share", "migration_background_share",
+                   "foreign_origin_share")
+SHARE_INDICATORS = HEADLINE_SHARES
+
+
+CITY_LEVELS = ("municipality", "governorate", "metropolitan", "region")  # district / national rows are not the city
+
+
+def _observations(con, indicator_ids, cities=None, concept=None) -> pd.DataFrame:
+    ids = [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids)
+    sql = f"""SELECT o.*, s.source_type, s.publisher, s.title AS source_title, s.url AS source_url, c.name AS city,
+                    i.label AS indicator_label
+             FROM observations o JOIN sources s USING (source_id) JOIN cities c USING (city_id)
+             JOIN indicators i USING (indicator_id)
+             WHERE o.indicator_id IN ({', '.join('?' * len(ids))}) AND o.breakdown = ''
+               AND o.geo_level IN ({', '.join('?' * len(CITY_LEVELS))})"""
+    params: list = [*ids, *CITY_LEVELS]
+    if concept:
+        sql += " AND o.concept = ?"
+        params.append(concept)
+    if cities:
+        sql += f" AND o.city_id IN ({', '.join('?' * len(cities))})"
+        params += list(cities)
+    return con.execute(sql, params).df()
+
+
+def _best_per_city(frame: pd.DataFrame, indicator_order=None) -> pd.DataFrame:
+    """Per city and year, prefer the listed indicator order, the city proper, then the most
+    authoritative source, then non-estimates."""
+    order = {ind: i for i, ind in enumerate(indicator_order or [])}
+    frame = frame.assign(_geo=frame.geo_level.map(GEO_RANK).fillna(9), _src=frame.source_type.map(SOURCE_RANK).fillna(9),
+                         _ind=frame.indicator_id.map(order).fillna(0))
+    frame = frame.sort_values(["city_id", "year", "_ind", "_geo", "_src", "is_estimate", "source_id"])
+    alternatives = frame.groupby(["city_id", "year"]).size().rename("n_alternatives") - 1
+    best = frame.drop_duplicates(["city_id", "year"]).join(alternatives, on=["city_id", "year"])
+    return best.drop(columns=["_geo", "_src", "_ind"])
+
+
+def compare_cities(con, indicator_id, year: int | None = None, concept: str | None = None,
+                   cities=None) -> pd.DataFrame:
+    """One row per city: the value for ``year`` (else the latest before it, else none).
+
+    Within a city the territory closest to the city proper wins (municipality, then
+    governorate, metropolitan, region; district and national rows never stand for a city),
+    then the latest year, then the most authoritative source.
+
+    Parameters
+    ----------
+    con : duckdb connection
+    indicator_id : an indicator of the catalog, or a list of them in order of preference
+        (e.g. ``HEADLINE_SHARES``: each city's best available migrant share, with the
+        concept and indicator differences flagged)
+    year : requested year; None = each city's latest
+    concept : restrict to one concept
+    cities : restrict to these city ids
+
+    Returns
+    -------
+    DataFrame with city_id, city, value, year_used, concept, geo_level, geo_unit, source_id,
+    source_type, publisher, source_url, is_estimate, n_alternatives, the flags
+    ``concept_differs``, ``geo_level_differs``, ``year_gap_flag``, ``comparable`` (against
+    the network reference: the most common concept and geo_level among the values) and
+    ``caveat``. Cities without a value have value NaN and the caveat "no data".
+    """
+    ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
+    unknown = set(ids) - set(catalog.indicators().indicator_id)
+    if unknown:
+        raise KeyError(f"unknown indicator(s) {sorted(unknown)}")
+    frame = _observations(con, ids, cities, concept)
+    if year is not None:
+        frame = frame[frame.year <= int(year)]
+    best = _best_per_city(frame, ids)
+    best = best.assign(_geo=best.geo_level.map(GEO_RANK), _ind=best.indicator_id.map({k: i for i, k in enumerate(ids)}))
+    latest = best.sort_values(["_ind", "_geo", "year"], ascending=[True, True, False]).drop_duplicates("city_id")
+    latest = latest.drop(columns=["_geo", "_ind"])
+    all_cities = con.execute("SELECT city_id, name AS city FROM cities ORDER BY city_id").df()
+    if cities:
+        all_cities = all_cities[all_cities.city_id.isin(cities)]
+    out = all_cities.merge(latest.drop(columns=["city"]), on="city_id", how="left").rename(columns={"year": "year_used"})
+    have = out.value.notna()
+    ref_concept = out.loc[have, "concept"].mode().iloc[0] if have.any() else None
+    ref_level = out.loc[have, "geo_level"].mode().iloc[0] if have.any() else None
+    ref_year = int(year) if year is not None else (int(out.loc[have, "year_used"].max()) if have.any() else None)
+    gap = catalog.max_year_gap()
+    out["reference_concept"], out["reference_geo_level"], out["reference_year"] = ref_concept, ref_level, ref_year
+    ref_indicator = out.loc[have, "indicator_id"].mode().iloc[0] if have.any() else None
+    out["reference_indicator"] = ref_indicator
+    out["indicator_differs"] = have & (out.indicator_id != ref_indicator)
+    out["concept_differs"] = have & (out.concept != ref_concept)
+    out["geo_level_differs"] = have & (out.geo_level != ref_level)
+    out["year_gap"] = (ref_year - out.year_used) if ref_year is not None else np.nan
+    out["year_gap_flag"] = have & (out.year_gap.abs() > gap)
+    out["comparable"] = have & ~out.concept_differs & ~out.geo_level_differs & ~out.indicator_differs
+    labels = dict(zip(catalog.concepts().concept_id, catalog.concepts().label))
+    out["caveat"] = [_caveat(r, labels, gap) for r in out.itertuples()]
+    out["year_used"] = out.year_used.astype("Int64")
+    out["n_alternatives"] = out.n_alternatives.fillna(0).astype(int)
+    columns = ["city_id", "city", "indicator_id", "indicator_label", "value", "unit", "year_used", "concept", "geo_level", "geo_unit", "source_id",
+               "source_type", "publisher", "source_title", "source_url", "is_estimate", "flag", "note", "n_alternatives",
+               "reference_indicator", "reference_concept", "reference_geo_level", "reference_year", "indicator_differs",
+               "concept_differs", "geo_level_differs",
+               "year_gap", "year_gap_flag", "comparable", "caveat"]
+    return out[columns].sort_values(["comparable", "value"], ascending=[False, False], na_position="last").reset_index(drop=True)
+
+
+def _caveat(row, labels, gap) -> str:
+    if pd.isna(row.value):
+        return "no data for this indicator"
+    parts = []
+    if row.indicator_differs and not row.concept_differs:
+        parts.append(f"different definition: {row.indicator_label}")
+    if row.concept_differs:
+        parts.append(f"different concept: {labels.get(row.concept, row.concept)} (network: {labels.get(row.reference_concept, row.reference_concept)})")
+    if row.geo_level_differs:
+        parts.append(f"different territory: {row.geo_level} (network: {row.reference_geo_level})")
+    if row.year_gap_flag:
+        parts.append(f"{int(row.year_used)}, {abs(int(row.year_gap))} years from {row.reference_year}")
+    if row.is_estimate:
+        parts.append("estimate or approximate figure")
+    if row.source_type in ("secondary", "estimate"):
+        parts.append(f"{row.source_type} source")
+    return "; ".join(parts) if parts else "comparable"
+
+
+def timeseries(con, indicator_id: str, cities=None) -> pd.DataFrame:
+    """All values of an indicator over time (totals, no breakdown), long format with sources.
+
+    Each (city, year) keeps every source; ``preferred`` marks the one compare_cities would use.
+    """
+    frame = _observations(con, indicator_id, cities)
+    if frame.empty:
+        return frame
+    best = _best_per_city(frame)[["city_id", "year", "source_id", "geo_unit"]].assign(preferred=True)
+    frame = frame.merge(best, on=["city_id", "year", "source_id", "geo_unit"], how="left")
+    frame["preferred"] = frame.preferred.fillna(False).astype(bool)
+    return frame.sort_values(["city_id", "geo_level", "year"]).reset_index(drop=True)
+
+
+def city_vs_country(con, cities=None) -> pd.DataFrame:
+    """Each city's latest migrant share beside its country's UN DESA (Rev.2024) share.
+
+    The city share is the latest of foreign-citizen, foreign-born or INSEE-immigrant shares of
+    the city proper where available (else any territory); the national share is the UN DESA
+    2024 revision value of the closest year. ``same_concept`` says whether both count the same
+    thing (UN DESA counts foreign citizens where the country lacks place-of-birth data).
+    """
+    rows = []
+    cities_frame = con.execute("SELECT city_id, name, country_iso3 FROM cities ORDER BY city_id").df()
+    if cities:
+        cities_frame = cities_frame[cities_frame.city_id.isin(cities)]
+    national = con.execute("""SELECT iso3, year, value, concept, source_id FROM country_context
+                              WHERE indicator_id = 'migrant_share_rev2024' AND breakdown_value = 'total'""").df()
+    for city in cities_frame.itertuples():
+        candidates = []
+        for indicator in SHARE_INDICATORS[:3]:
+            obs = _observations(con, indicator, [city.city_id])
+            if not obs.empty:
+                candidates.append(_best_per_city(obs))
+        if not candidates:
+            rows.append({"city_id": city.city_id, "city": city.name, "caveat": "no city share available"})
+            continue
+        pool = pd.concat(candidates)
+        pool = pool.assign(_geo=pool.geo_level.map(GEO_RANK).fillna(9)).sort_values(["_geo", "year"], ascending=[True, False])
+        best = pool.iloc[0]
+        nat = national[national.iso3 == city.country_iso3]
+        nat = nat.iloc[(nat.year - best.year).abs().argsort()].iloc[0] if not nat.empty else None
+        same = nat is not None and nat.concept == best.concept
+        rows.append({
+            "city_id": city.city_id, "city": city.name, "city_indicator": best.indicator_id, "city_share": best.value,
+            "city_year": int(best.year), "city_concept": best.concept, "city_geo_level": best.geo_level,
+            "city_geo_unit": best.geo_unit, "city_source_id": best.source_id, "city_publisher": best.publisher,
+            "national_share": None if nat is None else nat.value, "national_year": None if nat is None else int(nat.year),
+            "national_concept": None if nat is None else nat.concept, "national_source_id": None if nat is None else nat.source_id,
+            "same_concept": bool(same),
+            "caveat": "comparable concepts" if same else "different concepts: the city and the UN DESA national figure count different things",
+        })
+    return pd.DataFrame(rows)
+
+
+def network_position(con, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+    """Rank and distance to the network median, computed only among comparable values
+    (same concept and geo_level as the network reference). Other cities get no rank and say why."""
+    table = compare_cities(con, indicator_id, year)
+    comparable = table[table.comparable]
+    median = comparable.value.median() if not comparable.empty else np.nan
+    table["rank"] = comparable.value.rank(ascending=False, method="min").reindex(table.index).astype("Int64")
+    table["n_comparable"] = len(comparable)
+    table["network_median"] = median
+    table["distance_to_median"] = np.where(table.comparable, table.value - median, np.nan)
+    return table

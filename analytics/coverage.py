@@ -1,0 +1,55 @@
+"""What is known and what is not: indicator x city availability, the best source type of
+each cell, the core indicators a city lacks, and a coverage score per city."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.compare import SOURCE_RANK
+
+# The core of a city migration profile (origin, stock, refugees, labour, spatial distribution).
+CORE_INDICATORS = (
+    "population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born", "foreign_born_share",
+    "residents_by_nationality", "refugees_registered", "asylum_applications", "unemployment_rate_foreign",
+    "naturalisations",
+)
+
+
+def coverage_matrix(con) -> pd.DataFrame:
+    """Indicator x city cells: number of figures, years covered, latest year, the best source
+    type (official statistics first) and whether any figure is an estimate."""
+    frame = con.execute("""
+        SELECT o.indicator_id, i.label AS indicator_label, i.theme, o.city_id, o.year, o.is_estimate, s.source_type
+        FROM observations o JOIN sources s USING (source_id) JOIN indicators i USING (indicator_id)""").df()
+    frame["rank"] = frame.source_type.map(SOURCE_RANK)
+    grouped = frame.groupby(["indicator_id", "indicator_label", "theme", "city_id"])
+    out = grouped.agg(n_figures=("year", "size"), first_year=("year", "min"), latest_year=("year", "max"),
+                      n_years=("year", "nunique"), any_estimate=("is_estimate", "any"), best_rank=("rank", "min")).reset_index()
+    inverse = {v: k for k, v in SOURCE_RANK.items()}
+    out["best_source_type"] = out.best_rank.map(inverse)
+    return out.drop(columns="best_rank")
+
+
+def missing_core_indicators(con) -> pd.DataFrame:
+    """Per city, the core indicators with no figure at all (the gaps to show)."""
+    have = set(map(tuple, con.execute("SELECT DISTINCT city_id, indicator_id FROM observations").fetchall()))
+    has_areas = {r[0] for r in con.execute("SELECT DISTINCT city_id FROM area_counts WHERE group_id <> 'total'").fetchall()}
+    labels = dict(con.execute("SELECT indicator_id, label FROM indicators").fetchall())
+    rows = []
+    for (city_id,) in con.execute("SELECT city_id FROM cities ORDER BY city_id").fetchall():
+        for indicator in CORE_INDICATORS:
+            if (city_id, indicator) not in have:
+                rows.append({"city_id": city_id, "missing": indicator, "label": labels.get(indicator, indicator)})
+        if city_id not in has_areas:
+            rows.append({"city_id": city_id, "missing": "district_counts", "label": "Migrant counts by district"})
+    return pd.DataFrame(rows, columns=["city_id", "missing", "label"])
+
+
+def coverage_score(con) -> pd.DataFrame:
+    """Share (0-100) of the core profile a city covers: the core indicators plus district counts."""
+    missing = missing_core_indicators(con).groupby("city_id").size()
+    cities = con.execute("SELECT city_id, name FROM cities ORDER BY city_id").df()
+    possible = len(CORE_INDICATORS) + 1
+    cities["n_missing"] = cities.city_id.map(missing).fillna(0).astype(int)
+    cities["coverage_pct"] = (possible - cities.n_missing) / possible * 100
+    cities["n_figures"] = cities.city_id.map(dict(con.execute("SELECT city_id, count(*) FROM observations GROUP BY 1").fetchall()))
+    return cities.sort_values("coverage_pct", ascending=False).reset_index(drop=True)

@@ -1,0 +1,162 @@
+"""Comparison, origins, coverage and spatial tables on the built database, with pinned values."""
+import inspect
+
+import pandas as pd
+import pytest
+
+from analytics import compare, coverage, origins, spatial
+
+
+def test_compare_never_returns_a_value_without_source_year_and_flags(con):
+    for indicator in ("foreign_citizens_share", "foreign_born_share", "population_total", "refugees_registered"):
+        table = compare.compare_cities(con, indicator)
+        assert len(table) == 9
+        valued = table[table.value.notna()]
+        assert valued[["source_id", "publisher", "source_url", "year_used", "concept", "geo_level", "geo_unit"]].notna().all().all()
+        assert valued[["concept_differs", "geo_level_differs", "year_gap_flag", "comparable"]].notna().all().all()
+        assert table.caveat.str.len().gt(0).all()
+        assert (table[table.value.isna()].caveat == "no data for this indicator").all()
+
+
+def test_lyon_insee_immigrants_next_to_madrid_foreign_citizens_is_flagged(con):
+    table = compare.compare_cities(con, ["immigrants_share", "foreign_citizens_share"],
+                                   cities=["lyon", "madrid", "turin", "vienna"]).set_index("city_id")
+    assert table.loc["lyon", "indicator_id"] == "immigrants_share"
+    assert table.loc["madrid", "concept"] == "foreign_citizenship"
+    assert bool(table.loc["lyon", "concept_differs"]) and not bool(table.loc["lyon", "comparable"])
+    assert "different concept" in table.loc["lyon", "caveat"]
+    assert bool(table.loc["madrid", "comparable"])
+
+
+def test_compare_uses_requested_year_else_latest_before(con):
+    table = compare.compare_cities(con, "foreign_born_share", year=2019, cities=["lyon"]).iloc[0]
+    assert table.year_used == 2019 and table.value == pytest.approx(19.26)
+    latest = compare.compare_cities(con, "foreign_born_share", cities=["lyon"]).iloc[0]
+    assert latest.year_used == 2022 and latest.value == pytest.approx(20.01)
+
+
+def test_compare_flags_year_gap(con):
+    table = compare.compare_cities(con, "foreign_born_share", year=2024).set_index("city_id")
+    assert bool(table.loc["lisbon", "year_gap_flag"])  # 2021 vs 2024
+    assert not bool(table.loc["turin", "year_gap_flag"])
+
+
+def test_compare_rejects_unknown_indicator(con):
+    with pytest.raises(KeyError, match="unknown indicator"):
+        compare.compare_cities(con, "happiness")
+
+
+def test_timeseries_keeps_every_source(con):
+    series = compare.timeseries(con, "foreign_born_share", ["madrid"])
+    muni2017 = series[(series.year == 2017) & (series.geo_level == "municipality")]
+    assert sorted(muni2017.value) == [20.05, 20.5]
+    assert muni2017.preferred.sum() == 1
+
+
+def test_city_vs_country_states_concept_match(con):
+    table = compare.city_vs_country(con).set_index("city_id")
+    assert table.loc["lyon", "national_concept"] == "foreign_born"
+    assert table.loc["madrid", "city_concept"] == "foreign_citizenship" and not table.loc["madrid", "same_concept"]
+    assert "different concepts" in table.loc["madrid", "caveat"]
+
+
+def test_network_position_ranks_only_comparable(con):
+    table = compare.network_position(con, "foreign_citizens_share")
+    assert table.loc[~table.comparable, "rank"].isna().all()
+    ranked = table[table.comparable].sort_values("rank")
+    assert list(ranked["rank"]) == list(range(1, len(ranked) + 1))
+    assert ranked.distance_to_median.abs().min() == pytest.approx(0, abs=0.05)
+
+
+def test_top_origins_city_and_national(con):
+    lisbon = origins.top_origins(con, "lisbon", 3)
+    assert list(lisbon.iso3) == ["BRA", "CPV", "CHN"] and (lisbon.level == "city").all()
+    assert lisbon.value.iloc[0] == 10288  # Brazilians, Census 2011, sum of the 53 freguesias
+    tunis = origins.top_origins(con, "tunis", 3)
+    assert (tunis.level == "national").all() and "national, not city data" in tunis.basis.iloc[0]
+    assert tunis.iso3.iloc[0] == "DZA"
+
+
+def test_shared_origins_and_world_map(con):
+    shared = origins.shared_origins(con)
+    assert set(shared.city_id) == {"amman", "beirut", "lisbon", "lyon", "madrid", "tangier", "tunis", "turin", "vienna"}
+    assert shared.loc[shared.iso3 == "SYR", "n_cities"].iloc[0] >= 3
+    world = origins.world_map_table(con, "lisbon")
+    assert world.iso3.str.len().eq(3).all() and world.iso3.is_unique
+
+
+def test_origins_by_region_sums_to_100(con):
+    regions = origins.origins_by_region(con, "lisbon")
+    assert regions.share_pct.sum() == pytest.approx(100)
+
+
+def test_coverage(con):
+    matrix = coverage.coverage_matrix(con)
+    assert not matrix.duplicated(["indicator_id", "city_id"]).any()
+    assert set(matrix.best_source_type) <= set(compare.SOURCE_RANK)
+    missing = coverage.missing_core_indicators(con)
+    assert "district_counts" in set(missing[missing.city_id == "tunis"].missing)
+    score = coverage.coverage_score(con).set_index("city_id")
+    assert score.coverage_pct.between(0, 100).all()
+    assert score.loc["vienna", "coverage_pct"] > score.loc["tunis", "coverage_pct"]
+
+
+def test_area_table_shares_and_location_quotients(con):
+    table = spatial.area_table(con, "lisbon")
+    assert table.attrs["selection"] == {"city_id": "lisbon", "group_id": "foreign", "year": 2011, "area_level": "freguesia_2011"}
+    assert len(table) == 53 and table.share_pct.between(0, 100).all()
+    assert table.attrs["city_share_pct"] == pytest.approx(31_833 / 547_733 * 100)
+    weighted_lq = (table.location_quotient * table.total).sum() / table.total.sum()
+    assert weighted_lq == pytest.approx(1.0)
+
+
+def test_concentration_top_areas(con):
+    table = spatial.area_table(con, "madrid", "foreign", 2023, "district")
+    conc = spatial.concentration(table)
+    assert list(conc.n_areas) == [3, 6]
+    assert (conc.share_of_group_pct > conc.top_fraction_of_areas * 100).all()
+
+
+def test_segregation_indices_contract(con):
+    table = spatial.segregation_indices(con, "vienna", "foreign_origin", 2022, "district", permutations=99)
+    assert {"dissimilarity", "gini", "entropy", "isolation", "exposure", "morans_i",
+            "multigroup_dissimilarity", "multigroup_theil"} <= set(table["index"])
+    assert list(table.columns[:5]) == ["index", "label", "value", "p_value", "n_units"]
+    d = table.set_index("index").loc["dissimilarity"]
+    assert d.value == pytest.approx(0.125, abs=0.0005)  # PROVENANCE.md sanity check: D = 0.125
+    assert d.n_units == 23 and d.p_value <= 0.01
+    assert table.set_index("index").loc["gini", "p_value"] != table.set_index("index").loc["gini", "p_value"]  # NaN: no test
+
+
+def test_small_n_caveat_and_no_counts(con):
+    beirut = spatial.segregation_indices(con, "beirut", permutations=99)
+    assert beirut.caveat.str.contains("only 7 areas").all()
+    assert spatial.segregation_indices(con, "lyon").empty
+
+
+def test_lisa_labels(con):
+    lisa = spatial.lisa_table(con, "madrid", "foreign", 2023, "barrio")
+    assert set(lisa.cluster) <= {"High-High", "Low-Low", "High-Low", "Low-High", "Not significant"}
+    assert (lisa.cluster == "High-High").sum() >= 5
+
+
+def test_cross_city_table(con):
+    table = spatial.cross_city_indices(con, permutations=49)
+    assert set(table.city_id) == {"amman", "beirut", "lisbon", "madrid", "turin", "vienna"}
+    assert table.dissimilarity.between(0, 1).all()
+
+
+@pytest.mark.parametrize("module", [compare, origins, coverage, spatial])
+def test_public_functions_have_numpy_docstrings(module):
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        if name.startswith("_") or function.__module__ != module.__name__:
+            continue
+        assert function.__doc__ and len(function.__doc__.strip()) > 20, f"{module.__name__}.{name} lacks a docstring"
+
+
+def test_analytics_never_imports_streamlit():
+    import pathlib
+    import re
+
+    for path in pathlib.Path("analytics").rglob("*.py"):
+        assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path
