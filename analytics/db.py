@@ -121,7 +121,17 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
         "countries": _read_csv(harmonised / "countries.csv"),
         "excluded_observations": _read_csv(harmonised / "excluded_observations.csv", dtype=str),
         "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
+        "world_countries": _world(harmonised / "world_countries.geojson"),
     }
+
+
+def _world(path: Path) -> pd.DataFrame:
+    import geopandas as gpd
+
+    gdf = gpd.read_file(path)
+    frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    frame["geometry"] = gdf.geometry.to_wkb()
+    return frame
 
 
 def data_version(tables: dict[str, pd.DataFrame]) -> str:

@@ -328,3 +328,26 @@ def cross_city_indices(con, permutations: int = 199) -> pd.DataFrame:
                      "isolation": by.loc["isolation", "value"], "morans_i": by.loc["morans_i", "value"],
                      "morans_i_p": by.loc["morans_i", "p_value"], "caveat": first.caveat})
     return pd.DataFrame(rows)
+
+
+def small_multiples(con, k: int = 6) -> pd.DataFrame:
+    """Every city's default area table on ONE shared classification (quantiles of all areas
+    pooled, mapclassify), so that colours mean the same share in every city.
+
+    Returns the per-area rows with ``class_index``; ``attrs['bins']`` holds the upper bounds.
+    """
+    import mapclassify
+
+    parts = []
+    for (city_id,) in con.execute("SELECT DISTINCT city_id FROM area_counts WHERE group_id <> 'total' ORDER BY 1").fetchall():
+        table = area_table(con, city_id)
+        if not table.empty:
+            sel = table.attrs["selection"]
+            parts.append(table.assign(city_id=city_id, group_id=sel["group_id"], year=sel["year"]))
+    if not parts:
+        return pd.DataFrame()
+    pooled = pd.concat(parts, ignore_index=True)
+    classifier = mapclassify.Quantiles(pooled.share_pct.to_numpy(), k=k)
+    pooled["class_index"] = classifier.yb
+    pooled.attrs["bins"] = [float(b) for b in classifier.bins]
+    return pooled[["city_id", "area_id", "area_name", "area_level", "group_id", "year", "share_pct", "class_index", "publisher"]]

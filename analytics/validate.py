@@ -121,7 +121,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool
 
     obs, sources = tables["observations"], tables["sources"]
     source_ids = set(sources.source_id)
-    for table in ("observations", "areas", "area_counts", "country_context", "cities"):
+    for table in ("observations", "areas", "area_counts", "country_context", "cities", "world_countries"):
         frame = tables[table]
         problems += _row_problems(table, frame, ~frame.source_id.isin(source_ids), "source_id",
                                   lambda r: f"source_id {r.source_id!r} is not in sources")

@@ -126,6 +126,18 @@ def load_cities(raw_dir: Path) -> pd.DataFrame:
     return cities
 
 
+def load_world(raw_dir: Path):
+    """Natural Earth 1:110m countries keyed by ISO3 (ISO_A3_EH: France and Norway have -99 in ISO_A3)."""
+    import geopandas as gpd
+
+    world = gpd.read_file(raw_file(raw_dir, "raw", "context", "ne_110m_admin_0_countries.geojson"))
+    world = world[world.ISO_A3_EH != "-99"].rename(columns={"ISO_A3_EH": "iso3", "NAME_EN": "name"})
+    require(len(world) >= 170 and world.iso3.is_unique, "context: Natural Earth countries not keyed by a unique ISO3")
+    world = world[["iso3", "name", "geometry"]].assign(source_id="natural_earth_countries")
+    world["geometry"] = world.geometry.simplify(0.02, preserve_topology=True)
+    return world.sort_values("iso3").reset_index(drop=True)
+
+
 def check(context: pd.DataFrame, countries: pd.DataFrame, cities: pd.DataFrame) -> None:
     require(set(context.iso3) == set(NINE), "context: not all nine countries present")
     require(context.value.notna().all() and (context.value >= 0).all(), "context: missing or negative values")
@@ -150,4 +162,7 @@ def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     context = context.sort_values(["iso3", "indicator_id", "year", "breakdown_value"])
     for frame, path in zip((context, countries, cities), paths):
         frame.to_csv(path, index=False, lineterminator="\n")
-    return paths
+    world_path = out_dir / "world_countries.geojson"
+    world_path.unlink(missing_ok=True)
+    load_world(raw_dir).to_file(world_path, driver="GeoJSON", COORDINATE_PRECISION=3)
+    return paths + [world_path]

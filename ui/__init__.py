@@ -1,0 +1,1 @@
+"""Shared page helpers: cached data access, chart styling, URL-bound widgets, fixed texts."""
