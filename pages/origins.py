@@ -7,7 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts
+from ui import charts, maps
 from ui.data import call, city_names, lookup
 from ui.texts import t
 from ui.widgets import select
@@ -35,14 +35,12 @@ with left:
         charts.show(fig, f"{city}-top-origins", "Bar chart of the largest origins.", top, key="top")
 with right:
     world = lookup("world_countries")
-    fig = go.Figure(go.Choropleth(geojson=world, featureidkey="properties.iso3", locations=[f["properties"]["iso3"] for f in world["features"]],
-                                  z=[0] * len(world["features"]), colorscale=[[0, "#EEF1F4"], [1, "#EEF1F4"]], showscale=False,
-                                  marker_line_color="#C9CED6", hoverinfo="skip"))
-    fig.add_trace(go.Choropleth(geojson=world, featureidkey="properties.iso3", locations=world_table.iso3, z=world_table.value,
+    fig = go.Figure(maps.world_background(world))
+    fig.add_trace(go.Choroplethmap(geojson=world, featureidkey="properties.iso3", locations=world_table.iso3, z=world_table.value,
                                 colorscale=charts.SEQUENTIAL, marker_line_color="white", colorbar={"title": "persons"},
                                 hovertext=[f"{o}: {v:,.0f} ({s:.1f}%)" for o, v, s in zip(world_table.origin, world_table.value, world_table.share_pct)],
                                 hoverinfo="text"))
-    fig.update_geos(visible=False, projection_type="natural earth")
+    fig.update_layout(map={"style": maps.MAP_STYLE, "center": {"lon": 15, "lat": 25}, "zoom": 0.45})
     charts.style(fig, f"{city}: origins on the world map", f"{world_table.level.iloc[0] if not world_table.empty else ''} data",
                  charts.source_line(top) + "; Natural Earth", height=560)
     charts.show(fig, f"{city}-origins-world", "World map shaded by the number of migrants from each country.", world_table, key="world")

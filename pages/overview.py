@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.compare import HEADLINE_SHARES
-from ui import charts
+from ui import charts, maps
 from ui.data import call, concept_labels, lookup
 from ui.texts import t
 
@@ -26,9 +26,7 @@ frame = cities.merge(shares[["city_id", "value", "year_used", "concept", "geo_un
     population[["city_id", "value", "year_used", "geo_unit"]].rename(columns={"value": "population", "year_used": "pop_year",
                                                                              "geo_unit": "pop_unit"}), on="city_id", how="left")
 world = lookup("world_countries")
-fig = go.Figure(go.Choropleth(geojson=world, locations=[f["properties"]["iso3"] for f in world["features"]],
-                              featureidkey="properties.iso3", z=[0] * len(world["features"]), showscale=False,
-                              colorscale=[[0, "#EEF1F4"], [1, "#EEF1F4"]], marker_line_color="#C9CED6", hoverinfo="skip"))
+fig = go.Figure(maps.world_background(world))
 size = (frame.population.fillna(frame.population.median()) ** 0.5) / 60
 hover = [
     f"<b>{r.name}</b><br>{r.indicator_label or 'no migrant share'}: "
@@ -37,12 +35,13 @@ hover = [
     + (f"<br>Population {r.population:,.0f} ({r.pop_year}, {r.pop_unit})" if pd.notna(r.population) else "")
     for r in frame.itertuples()
 ]
-fig.add_trace(go.Scattergeo(lon=frame.lon, lat=frame.lat, text=frame.name, mode="markers+text", textposition="top center",
+fig.add_trace(go.Scattermap(lon=frame.lon, lat=frame.lat, text=frame.name, mode="markers",
                             marker={"size": size.clip(8, 45), "color": frame.value, "colorscale": charts.SEQUENTIAL,
-                                    "cmin": 0, "cmax": 50, "line": {"color": "#333", "width": 1},
-                                    "colorbar": {"title": "Migrant share %"}},
+                                    "cmin": 0, "cmax": 50, "colorbar": {"title": "Migrant share %"}},
                             hovertext=hover, hoverinfo="text"))
-fig.update_geos(visible=False, projection_type="mercator", lonaxis_range=[-12, 40], lataxis_range=[28, 52])
+fig.add_trace(go.Scattermap(lon=frame.lon, lat=frame.lat + 1.1, text=frame.name, mode="text", hoverinfo="skip",
+                            textfont={"size": 14, "color": "#1B2631"}))
+fig.update_layout(map={"style": maps.MAP_STYLE, **maps.view((-12, 29, 38, 51), 1000, 400)}, showlegend=False)
 charts.style(fig, t("overview_map_title"), t("overview_map_sub"),
              charts.source_line(shares.dropna(subset=["value"])) + "; GeoNames; Natural Earth", height=560)
 charts.show(fig, "network-map", "Map of the nine network cities around the Mediterranean; marker size shows population, colour the latest migrant share; "

@@ -91,18 +91,18 @@ if not small.empty:
     bins = small.attrs["bins"]
     cities_sm = list(dict.fromkeys(small.city_id))
     fig = make_subplots(rows=2, cols=3, subplot_titles=[names[c] for c in cities_sm],
-                        specs=[[{"type": "geo"}] * 3] * 2, horizontal_spacing=0.01, vertical_spacing=0.06)
+                        specs=[[{"type": "map"}] * 3] * 2, horizontal_spacing=0.01, vertical_spacing=0.06)
     for i, cid in enumerate(cities_sm):
         part = small[small.city_id == cid]
-        geo = f"geo{i + 1 if i else ''}"
-        fig.add_trace(go.Choropleth(geojson=maps.area_geojson(cid, part.area_level.iloc[0]), featureidkey="properties.area_id",
+        geojson = maps.area_geojson(cid, part.area_level.iloc[0])
+        fig.add_trace(go.Choroplethmap(geojson=geojson, featureidkey="properties.area_id",
                                     locations=part.area_id, z=part.class_index, zmin=0, zmax=len(bins) - 1,
                                     colorscale=charts.SEQUENTIAL, showscale=(i == 0), marker_line_width=0.3,
                                     colorbar={"title": "share %", "tickvals": list(range(len(bins))),
                                               "ticktext": [f"≤ {b:.0f}" for b in bins]},
-                                    hovertext=part.area_name + ": " + part.share_pct.round(1).astype(str) + "%", hoverinfo="text", geo=geo),
+                                    hovertext=part.area_name + ": " + part.share_pct.round(1).astype(str) + "%", hoverinfo="text"),
                       row=i // 3 + 1, col=i % 3 + 1)
-    fig.update_geos(fitbounds="locations", visible=False)
+        fig.update_layout({f"map{i + 1 if i else ''}": {"style": maps.MAP_STYLE, **maps.view(maps._bounds(geojson), 330, 260)}})
     charts.style(fig, "Migrant shares inside each city, on one shared scale",
                  "Default group per city (latest year, finest level); classes: quantiles of all areas pooled (mapclassify)",
                  "see the table below", height=720)
