@@ -10,6 +10,7 @@ from analytics.normalise import country_iso3_lookup
 
 CITY_ORIGIN_INDICATORS = ("residents_by_nationality", "foreign_born_by_country_of_birth", "immigrants_by_country_of_birth")
 NATIONAL_INDICATOR = "migrant_stock_by_origin_rev2024"
+MIN_CITY_ORIGINS = 3  # fewer city origins than this: show the national table (and say so)
 
 
 def _city_origins(con, city_id: str) -> pd.DataFrame:
@@ -62,7 +63,7 @@ def top_origins(con, city_id: str, n: int = 10) -> pd.DataFrame:
     """
     city = _city_origins(con, city_id)
     names = dict(con.execute("SELECT iso3, name FROM countries").fetchall())
-    if not city.empty:
+    if not city.empty and city.iso3.nunique() >= MIN_CITY_ORIGINS:
         out = city.sort_values("value", ascending=False).copy()
         out["share_pct"] = out.value / out.value.sum() * 100
         out = out.head(n)
@@ -78,7 +79,11 @@ def top_origins(con, city_id: str, n: int = 10) -> pd.DataFrame:
         total = con.execute("""SELECT value FROM country_context WHERE iso3 = ? AND indicator_id = 'migrant_stock_rev2024'
                                AND year = ?""", [iso[0], int(out.year.max()) if not out.empty else 0]).fetchone()
         out["share_pct"] = out.value / total[0] * 100 if total else float("nan")
-        out = out.assign(level="national", basis=f"UN DESA Rev.2024, {iso[0]} (national, not city data)")
+        basis = f"UN DESA Rev.2024, {iso[0]} (national, not city data)"
+        if not city.empty:
+            named = city.get("origin_name", city.iso3).dropna().unique()[:2]
+            basis += f"; the city sources name only {', '.join(map(str, named))}"
+        out = out.assign(level="national", basis=basis)
     out["origin"] = out.iso3.map(names).fillna(out.iso3)
     out["rank"] = range(1, len(out) + 1)
     columns = ["rank", "iso3", "origin", "value", "share_pct", "year", "level", "basis", "concept", "source_id", "publisher", "source_url"]
@@ -111,4 +116,5 @@ def shared_origins(con, n: int = 10) -> pd.DataFrame:
 
 def world_map_table(con, city_id: str) -> pd.DataFrame:
     """ISO3-keyed table of all known origins of a city (for a choropleth world map)."""
-    return top_origins(con, city_id, n=500)[["iso3", "origin", "value", "share_pct", "year", "level", "source_id"]]
+    table = top_origins(con, city_id, n=500)
+    return table[table.value > 0][["iso3", "origin", "value", "share_pct", "year", "level", "source_id"]].reset_index(drop=True)

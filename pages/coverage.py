@@ -26,12 +26,14 @@ for i, key in enumerate(order):
     scale += [[i / len(order), charts.SOURCE_TYPE_COLOURS[key]], [(i + 1) / len(order), charts.SOURCE_TYPE_COLOURS[key]]]
 fig = go.Figure(go.Heatmap(
     z=codes.values, x=[names[c] for c in pivot.columns], y=pivot.index, zmin=-0.5, zmax=len(order) - 0.5, colorscale=scale,
-    text=years.values, texttemplate="%{text:.0f}", xgap=2, ygap=2, hoverongaps=False,
-    customdata=pivot.values, hovertemplate="%{y}<br>%{x}: %{customdata}, latest %{text:.0f}<extra></extra>",
-    colorbar={"tickvals": list(range(len(order))), "ticktext": [o.replace("_", " ") for o in order], "title": "best source"}))
+    text=years.map(lambda v: "" if v != v else f"{v:.0f}").values, texttemplate="%{text}", xgap=2, ygap=2, hoverongaps=False,
+    customdata=pivot.fillna("no figure").values, hovertemplate="%{y}<br>%{x}: %{customdata} %{text}<extra></extra>",
+    colorbar={"tickvals": list(range(len(order))), "ticktext": [o.replace("_", " ") for o in order], "title": "best source",
+              "len": 0.4, "y": 1, "yanchor": "top"}))
 fig.update_layout(yaxis={"tickfont": {"size": 10}}, xaxis={"side": "top"})
 charts.style(fig, "What the database knows, city by city", "Cell text = latest year; colour = best source type; blank = no figure",
              "MC2CM dashboard database", height=max(700, 16 * len(pivot) + 200))
+fig.update_layout(margin={"t": 150})
 charts.show(fig, "coverage-matrix", "Heatmap of indicators (rows) by city (columns), coloured by source type.", matrix)
 
 st.subheader("Core indicators each city lacks")

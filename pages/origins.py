@@ -40,7 +40,7 @@ with right:
                                 colorscale=charts.SEQUENTIAL, marker_line_color="white", colorbar={"title": "persons"},
                                 hovertext=[f"{o}: {v:,.0f} ({s:.1f}%)" for o, v, s in zip(world_table.origin, world_table.value, world_table.share_pct)],
                                 hoverinfo="text"))
-    fig.update_layout(map={"style": maps.MAP_STYLE, "center": {"lon": 15, "lat": 25}, "zoom": 0.45})
+    fig.update_layout(map={"style": maps.MAP_STYLE, "center": {"lon": 10, "lat": 20}, "zoom": 0.15})
     charts.style(fig, f"{city}: origins on the world map", f"{world_table.level.iloc[0] if not world_table.empty else ''} data",
                  charts.source_line(top) + "; Natural Earth", height=560)
     charts.show(fig, f"{city}-origins-world", "World map shaded by the number of migrants from each country.", world_table, key="world")

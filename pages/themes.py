@@ -25,8 +25,11 @@ for theme in themes.itertuples():
             table = cells.pivot_table(index="indicator_label", columns="city_id", values="latest_year", aggfunc="max")
             table.columns = [names[c] for c in table.columns]
             missing = [names[c] for c in names if names[c] not in table.columns]
-            st.dataframe(table.astype("Int64"), width="stretch")
+            table = table.astype("Int64").astype(str).replace("<NA>", "—")
+            table.index.name = "Indicator"
+            st.dataframe(table, width="stretch")
             st.caption("Cell = latest year with a figure. " + (f"No figure at all for: {', '.join(missing)}." if missing else ""))
         events = activities[activities.theme == theme.theme_id]
         for event in events.itertuples():
-            st.markdown(f"- *Network activity*: {event.title} ({event.city}, {event.date})")
+            when = f", {event.date}" if event.date else ""
+            st.markdown(f"- *Network activity*: {event.title} ({event.city}{when})")
