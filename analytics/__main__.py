@@ -5,6 +5,7 @@ Commands
 data              re-run every harmonise step from the shared data (MC2CM_RAW, default ../shared/data)
 build             validate data/harmonised and build the database atomically (MC2CM_DB)
 ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuild; a rejected file changes nothing
+export ...        filtered observations as csv | xlsx | parquet | geojson | zip (see docs/downloads.md)
 summary           row counts per table
 """
 from __future__ import annotations
@@ -64,6 +65,25 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from analytics.db import connect
+    from analytics.export import export
+
+    filters = {"cities": args.city, "indicators": args.indicator, "concepts": args.concept, "themes": args.theme,
+               "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
+    filters = {k: v for k, v in filters.items() if v}
+    try:
+        con = connect()
+        data = export(con, filters, args.format, city_id=args.city[0] if args.city and len(args.city) == 1 else None)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with open(args.output, "wb") as handle:
+        handle.write(data)
+    print(f"wrote {args.output} ({len(data):,} bytes)")
+    return 0
+
+
 def cmd_summary(args) -> int:
     from analytics.db import summary
 
@@ -83,6 +103,13 @@ def main(argv=None) -> int:
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="replace a previously ingested file of the same name")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("export", help="export filtered observations (csv, xlsx, parquet, geojson, zip)")
+    for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type"):
+        p.add_argument(f"--{name}", action="append", default=[], help="repeat to select several")
+    p.add_argument("--years", nargs=2, type=int, default=[1900, 2100], metavar=("FROM", "TO"))
+    p.add_argument("--format", choices=["csv", "xlsx", "parquet", "geojson", "zip"], default="csv")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
     args = parser.parse_args(argv)
     return args.func(args)

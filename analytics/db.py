@@ -44,7 +44,6 @@ CREATE TABLE country_context (iso3 VARCHAR NOT NULL, indicator_id VARCHAR NOT NU
     source_id VARCHAR NOT NULL, is_estimate BOOLEAN, note VARCHAR,
     PRIMARY KEY (iso3, indicator_id, year, breakdown_value, source_id));
 """
-OBSERVATION_FILES = ("observations_curated.csv", "observations_eurostat.csv")
 
 
 def _read_csv(path: Path, **kw) -> pd.DataFrame:
@@ -53,10 +52,10 @@ def _read_csv(path: Path, **kw) -> pd.DataFrame:
 
 def _observations(harmonised: Path, ingested: Path) -> pd.DataFrame:
     parts = []
-    files = [harmonised / name for name in OBSERVATION_FILES] + sorted(ingested.glob("*.csv"))
+    files = sorted(harmonised.glob("observations_*.csv")) + sorted(Path(ingested).glob("*.csv"))
     for path in files:
         frame = _read_csv(path, dtype={"breakdown": str, "breakdown_value": str, "note": str, "flag": str})
-        if path.parent == ingested:
+        if path.parent == Path(ingested):
             frame = frame[[c for c in frame.columns if c not in ("source_title", "publisher", "source_url",
                                                                   "licence", "source_type", "retrieved_via")]]
         frame["origin_file"] = path.name
@@ -85,8 +84,12 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
     import geopandas as gpd
 
     ingested = ingested if ingested is not None else harmonised / "ingested"
-    sources = pd.concat([catalog.catalog_sources(), _read_csv(harmonised / "sources_curated.csv", dtype=str),
-                         _ingested_sources(ingested)], ignore_index=True).drop_duplicates()
+    user_sources = _ingested_sources(ingested)
+    sources = pd.concat([catalog.catalog_sources(), _read_csv(harmonised / "sources_curated.csv", dtype=str), user_sources],
+                        ignore_index=True).drop_duplicates()
+    # An ingested file may cite a source the catalog already describes (checked equal at ingest): keep the catalog's.
+    ingested_ids = set(user_sources.get("source_id", pd.Series(dtype=str)))
+    sources = sources[~(sources.source_id.duplicated(keep="first") & sources.source_id.isin(ingested_ids))]
     areas = []
     for path in sorted(harmonised.glob("areas_*.geojson")):
         gdf = gpd.read_file(path)

@@ -23,6 +23,9 @@ REQUIRED = ["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo
             "source_id", "source_title", "publisher", "source_url", "source_type"]
 OPTIONAL = ["concept", "breakdown", "breakdown_value", "is_estimate", "note", "licence"]
 COLUMNS = REQUIRED + OPTIONAL
+# Columns of the dashboard's own CSV downloads that are derived from the catalog: accepted and ignored,
+# so that a downloaded CSV re-ingests as it is.
+DERIVED = ["city", "indicator_label", "flag"]
 UNITS = ("persons", "percent", "places", "applications", "households")
 MAX_BYTES = 20 * 1024 * 1024
 KEY = ["city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id"]
@@ -68,7 +71,7 @@ def read_ingest_file(path: Path) -> pd.DataFrame:
     frame.columns = header
     problems = []
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+    unknown = [c for c in header if c not in COLUMNS + DERIVED]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if missing:
         problems.append((1, ",".join(missing), "required column(s) missing"))
