@@ -61,6 +61,18 @@ def area_groups() -> pd.DataFrame:
     return pd.DataFrame(load_yaml("area_groups")["groups"])
 
 
+@lru_cache(maxsize=None)
+def indicator_ids() -> frozenset:
+    """The catalog's indicator ids (cached: used on every comparison)."""
+    return frozenset(i["indicator_id"] for i in load_yaml("indicators")["indicators"])
+
+
+@lru_cache(maxsize=None)
+def concept_label_map() -> dict:
+    """concept_id -> label (cached)."""
+    return {c["concept_id"]: c["label"] for c in load_yaml("concepts")["concepts"]}
+
+
 def max_year_gap() -> int:
     return int(load_yaml("concepts")["comparability"]["max_year_gap"])
 

@@ -23,34 +23,51 @@ SHARE_INDICATORS = HEADLINE_SHARES
 CITY_LEVELS = ("municipality", "governorate", "metropolitan", "region")  # district / national rows are not the city
 
 
-def _observations(con, indicator_ids, cities=None, concept=None) -> pd.DataFrame:
+def _case(column: str, ranks: dict) -> str:
+    return "CASE " + " ".join(f"WHEN {column} = '{k}' THEN {v}" for k, v in ranks.items()) + " ELSE 9 END"
+
+
+def _select_best(con, indicator_ids, cities=None, concept=None, max_year=None, prefer: str = "indicator",
+                 best_only: bool = True) -> pd.DataFrame:
+    """Observations (totals, city territories) with their source, ranked in DuckDB.
+
+    ``prefer="indicator"``: the listed indicator order first, then the territory closest to the
+    city proper, then the latest year; ``prefer="territory"``: territory, latest year, then the
+    indicator order. Ties: most authoritative source, non-estimates, source id. With
+    ``best_only`` one row per city, else every row with ``preferred`` marking the best per
+    (city, year). ``n_alternatives`` counts the other figures for the same city and year.
+    """
     ids = [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids)
-    sql = f"""SELECT o.*, s.source_type, s.publisher, s.title AS source_title, s.url AS source_url, c.name AS city,
-                    i.label AS indicator_label
-             FROM observations o JOIN sources s USING (source_id) JOIN cities c USING (city_id)
-             JOIN indicators i USING (indicator_id)
-             WHERE o.indicator_id IN ({', '.join('?' * len(ids))}) AND o.breakdown = ''
-               AND o.geo_level IN ({', '.join('?' * len(CITY_LEVELS))})"""
+    where = [f"o.indicator_id IN ({', '.join('?' * len(ids))})", "o.breakdown = ''",
+             f"o.geo_level IN ({', '.join('?' * len(CITY_LEVELS))})"]
     params: list = [*ids, *CITY_LEVELS]
     if concept:
-        sql += " AND o.concept = ?"
+        where.append("o.concept = ?")
         params.append(concept)
     if cities:
-        sql += f" AND o.city_id IN ({', '.join('?' * len(cities))})"
+        where.append(f"o.city_id IN ({', '.join('?' * len(cities))})")
         params += list(cities)
-    return con.execute(sql, params).df()
-
-
-def _best_per_city(frame: pd.DataFrame, indicator_order=None) -> pd.DataFrame:
-    """Per city and year, prefer the listed indicator order, the city proper, then the most
-    authoritative source, then non-estimates."""
-    order = {ind: i for i, ind in enumerate(indicator_order or [])}
-    frame = frame.assign(_geo=frame.geo_level.map(GEO_RANK).fillna(9), _src=frame.source_type.map(SOURCE_RANK).fillna(9),
-                         _ind=frame.indicator_id.map(order).fillna(0))
-    frame = frame.sort_values(["city_id", "year", "_ind", "_geo", "_src", "is_estimate", "source_id"])
-    alternatives = frame.groupby(["city_id", "year"]).size().rename("n_alternatives") - 1
-    best = frame.drop_duplicates(["city_id", "year"]).join(alternatives, on=["city_id", "year"])
-    return best.drop(columns=["_geo", "_src", "_ind"])
+    if max_year is not None:
+        where.append("o.year <= ?")
+        params.append(int(max_year))
+    indicator_rank = "CASE " + " ".join(f"WHEN o.indicator_id = ? THEN {i}" for i in range(len(ids))) + " ELSE 99 END"
+    params = [*ids, *params]
+    order = "_ind, _geo, o.year DESC" if prefer == "indicator" else "_geo, o.year DESC, _ind"
+    tie = "_src, o.is_estimate, o.source_id"
+    sql = f"""
+        SELECT o.*, s.source_type, s.publisher, s.title AS source_title, s.url AS source_url, c.name AS city,
+               i.label AS indicator_label, {indicator_rank} AS _ind, {_case('o.geo_level', GEO_RANK)} AS _geo,
+               {_case('s.source_type', SOURCE_RANK)} AS _src,
+               count(*) OVER (PARTITION BY o.city_id, o.year) - 1 AS n_alternatives,
+               row_number() OVER (PARTITION BY o.city_id, o.year ORDER BY _ind, _geo, {tie}) = 1 AS preferred,
+               row_number() OVER (PARTITION BY o.city_id ORDER BY {order}, {tie}) AS _rank_in_city
+        FROM observations o JOIN sources s USING (source_id) JOIN cities c USING (city_id)
+        JOIN indicators i USING (indicator_id)
+        WHERE {' AND '.join(where)}"""
+    if best_only:
+        sql += " QUALIFY _rank_in_city = 1"
+    frame = con.execute(sql, params).df()
+    return frame.drop(columns=["_ind", "_geo", "_src", "_rank_in_city"])
 
 
 def compare_cities(con, indicator_id, year: int | None = None, concept: str | None = None,
@@ -80,16 +97,10 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     ``caveat``. Cities without a value have value NaN and the caveat "no data".
     """
     ids = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
-    unknown = set(ids) - set(catalog.indicators().indicator_id)
+    unknown = set(ids) - catalog.indicator_ids()
     if unknown:
         raise KeyError(f"unknown indicator(s) {sorted(unknown)}")
-    frame = _observations(con, ids, cities, concept)
-    if year is not None:
-        frame = frame[frame.year <= int(year)]
-    best = _best_per_city(frame, ids)
-    best = best.assign(_geo=best.geo_level.map(GEO_RANK), _ind=best.indicator_id.map({k: i for i, k in enumerate(ids)}))
-    latest = best.sort_values(["_ind", "_geo", "year"], ascending=[True, True, False]).drop_duplicates("city_id")
-    latest = latest.drop(columns=["_geo", "_ind"])
+    latest = _select_best(con, ids, cities, concept, year)
     all_cities = con.execute("SELECT city_id, name AS city FROM cities ORDER BY city_id").df()
     if cities:
         all_cities = all_cities[all_cities.city_id.isin(cities)]
@@ -108,8 +119,7 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     out["year_gap"] = (ref_year - out.year_used) if ref_year is not None else np.nan
     out["year_gap_flag"] = have & (out.year_gap.abs() > gap)
     out["comparable"] = have & ~out.concept_differs & ~out.geo_level_differs & ~out.indicator_differs
-    labels = dict(zip(catalog.concepts().concept_id, catalog.concepts().label))
-    out["caveat"] = [_caveat(r, labels, gap) for r in out.itertuples()]
+    out["caveat"] = [_caveat(r, catalog.concept_label_map(), gap) for r in out.itertuples()]
     out["year_used"] = out.year_used.astype("Int64")
     out["n_alternatives"] = out.n_alternatives.fillna(0).astype(int)
     columns = ["city_id", "city", "indicator_id", "indicator_label", "value", "unit", "year_used", "concept", "geo_level", "geo_unit", "source_id",
@@ -144,13 +154,8 @@ def timeseries(con, indicator_id: str, cities=None) -> pd.DataFrame:
 
     Each (city, year) keeps every source; ``preferred`` marks the one compare_cities would use.
     """
-    frame = _observations(con, indicator_id, cities)
-    if frame.empty:
-        return frame
-    best = _best_per_city(frame)[["city_id", "year", "source_id", "geo_unit"]].assign(preferred=True)
-    frame = frame.merge(best, on=["city_id", "year", "source_id", "geo_unit"], how="left")
-    frame["preferred"] = frame.preferred.fillna(False).astype(bool)
-    return frame.sort_values(["city_id", "geo_level", "year"]).reset_index(drop=True)
+    frame = _select_best(con, indicator_id, cities, best_only=False)
+    return frame.sort_values(["city_id", "geo_level", "year", "source_id"]).reset_index(drop=True)
 
 
 def city_vs_country(con, cities=None) -> pd.DataFrame:
@@ -168,16 +173,10 @@ def city_vs_country(con, cities=None) -> pd.DataFrame:
     national = con.execute("""SELECT iso3, year, value, concept, source_id FROM country_context
                               WHERE indicator_id = 'migrant_share_rev2024' AND breakdown_value = 'total'""").df()
     for city in cities_frame.itertuples():
-        candidates = []
-        for indicator in SHARE_INDICATORS[:3]:
-            obs = _observations(con, indicator, [city.city_id])
-            if not obs.empty:
-                candidates.append(_best_per_city(obs))
-        if not candidates:
+        pool = _select_best(con, SHARE_INDICATORS[:3], [city.city_id], prefer="territory")
+        if pool.empty:
             rows.append({"city_id": city.city_id, "city": city.name, "caveat": "no city share available"})
             continue
-        pool = pd.concat(candidates)
-        pool = pool.assign(_geo=pool.geo_level.map(GEO_RANK).fillna(9)).sort_values(["_geo", "year"], ascending=[True, False])
         best = pool.iloc[0]
         nat = national[national.iso3 == city.country_iso3]
         nat = nat.iloc[(nat.year - best.year).abs().argsort()].iloc[0] if not nat.empty else None

@@ -17,13 +17,13 @@ CORE_INDICATORS = (
 def coverage_matrix(con) -> pd.DataFrame:
     """Indicator x city cells: number of figures, years covered, latest year, the best source
     type (official statistics first) and whether any figure is an estimate."""
-    frame = con.execute("""
-        SELECT o.indicator_id, i.label AS indicator_label, i.theme, o.city_id, o.year, o.is_estimate, s.source_type
-        FROM observations o JOIN sources s USING (source_id) JOIN indicators i USING (indicator_id)""").df()
-    frame["rank"] = frame.source_type.map(SOURCE_RANK)
-    grouped = frame.groupby(["indicator_id", "indicator_label", "theme", "city_id"])
-    out = grouped.agg(n_figures=("year", "size"), first_year=("year", "min"), latest_year=("year", "max"),
-                      n_years=("year", "nunique"), any_estimate=("is_estimate", "any"), best_rank=("rank", "min")).reset_index()
+    rank = "CASE " + " ".join(f"WHEN s.source_type = '{k}' THEN {v}" for k, v in SOURCE_RANK.items()) + " ELSE 9 END"
+    out = con.execute(f"""
+        SELECT o.indicator_id, i.label AS indicator_label, i.theme, o.city_id, count(*) AS n_figures,
+               min(o.year) AS first_year, max(o.year) AS latest_year, count(DISTINCT o.year) AS n_years,
+               bool_or(o.is_estimate) AS any_estimate, min({rank}) AS best_rank
+        FROM observations o JOIN sources s USING (source_id) JOIN indicators i USING (indicator_id)
+        GROUP BY ALL ORDER BY o.indicator_id, o.city_id""").df()
     inverse = {v: k for k, v in SOURCE_RANK.items()}
     out["best_source_type"] = out.best_rank.map(inverse)
     return out.drop(columns="best_rank")

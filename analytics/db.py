@@ -151,8 +151,9 @@ def write_database(tables: dict[str, pd.DataFrame], target: Path) -> Path:
     """Write ``tables`` to a temporary file and atomically replace ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f"{target.name}.tmp*"):  # left by a build that was killed
+        stale.unlink(missing_ok=True)
     tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp))
         con.execute(SCHEMA_SQL)

@@ -63,7 +63,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+            try:
+                risky = out[column].str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+            except AttributeError:  # an object column without text
+                continue
+            if risky.any():
+                out.loc[risky, column] = "'" + out.loc[risky, column]
     return out
 
 

@@ -41,18 +41,19 @@ else:
     src = charts.source_line(table)
     est = " · estimates" if table.is_estimate.any() else ""
 
-    tab_share, tab_lq, tab_lisa = st.tabs(["Share of residents", "Location quotient", "Clusters (LISA)"])
-    with tab_share:
+    view = st.segmented_control("Map", ["Share of residents", "Location quotient", "Clusters (LISA)"], key="map",
+                                default="Share of residents", bind="query-params") or "Share of residents"
+    if view == "Share of residents":
         fig = maps.choropleth(city_id, table, "share_pct", "%")
         charts.style(fig, f"{city}: {label} as a share of residents", f"{year} · {len(table)} {level.replace('_', ' ')}s · city average "
                      f"{table.attrs['city_share_pct']:.1f}%{est}", src, height=600)
         charts.show(fig, f"{city}-{group_id}-{year}-share", f"Choropleth of the share of {label} in each area.", table, key="share")
-    with tab_lq:
+    elif view == "Location quotient":
         fig = maps.choropleth(city_id, table, "location_quotient", "LQ", colorscale=charts.DIVERGING, zmid=1)
         charts.style(fig, f"{city}: location quotient of {label}", f"{year} · above 1 = over-represented compared with the city{est}",
                      src, height=600)
         charts.show(fig, f"{city}-{group_id}-{year}-lq", "Choropleth of the location quotient (1 = city average).", table, key="lq")
-    with tab_lisa:
+    else:
         lisa = call("spatial", "lisa_table", city_id, group_id, year, level)
         if lisa.empty:
             st.info("Too few areas for local clusters.")

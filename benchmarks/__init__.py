@@ -1,0 +1,1 @@
+"""Scale-up benchmarks (synthetic data kept apart from the real database)."""
