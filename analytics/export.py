@@ -6,6 +6,11 @@ spreadsheets do not run them as formulas (OWASP CSV injection guidance).
 """
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+from datetime import date
+
 import pandas as pd
 
 OBSERVATION_COLUMNS = [
@@ -73,16 +78,21 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (no index, LF line ends, formulas neutralised)."""
-    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """UTF-8 CSV (RFC 4180: text quoted, LF line ends, true/false, formulas neutralised).
+
+    Written with Arrow's C++ CSV writer: measured here on 1,000,000 rows, pandas ``to_csv``
+    took 13.4 s and Arrow 0.7 s (benchmarks/README.md).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(neutralise_formulas(frame), preserve_index=False)
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(quoting_style="needed"))
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- downloads
-import hashlib  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import zipfile  # noqa: E402
-from datetime import date  # noqa: E402
 
 DASHBOARD = "MC2CM city migration dashboard"
 FIELD_DESCRIPTIONS = {

@@ -1,18 +1,16 @@
 """City profile: key figures with sources, trends, origins, refugees, district map, gaps, national context."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import pandas as pd
 import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.spatial import concentration
+from ui.boot import ensure_router
 from ui import charts, maps
 from ui.data import call, city_names, concept_labels, group_labels
 from ui.texts import t
 from ui.widgets import select
+
+ensure_router()
 
 names = city_names()
 st.title(t("city_title"))

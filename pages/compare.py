@@ -1,19 +1,18 @@
 """Compare cities: ranked values with a comparability badge on every mark, time series,
 scatter of two indicators, city vs national share."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.compare import HEADLINE_SHARES
+from ui.boot import ensure_router
 from ui import charts
 from ui.data import call, concept_labels, indicator_labels, lookup
 from ui.texts import t
 from ui.widgets import select
+
+ensure_router()
 
 st.title(t("compare_title"))
 st.markdown("Values are ranked only among **comparable** figures (same concept and same kind of territory). "

@@ -1,14 +1,13 @@
 """Data coverage: the indicator x city matrix coloured by the best source type."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.boot import ensure_router
 from ui import charts
 from ui.data import call, city_names
 from ui.texts import t
+
+ensure_router()
 
 st.title(t("coverage_title"))
 st.markdown("Each cell says whether a city has at least one figure for an indicator, coloured by the most "

@@ -1,17 +1,16 @@
 """Data explorer: filter the observations and district counts; download what you see (CSV,
 Excel, Parquet, ZIP bundle with metadata) or the full dataset; GeoJSON of a city's areas."""
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from analytics import export
 from ui.boot import ensure_router
+from ui.data import call, city_names, concept_labels, cursor, indicator_labels, lookup
+from ui.texts import t
+from ui.widgets import multiselect
 
 ensure_router()
-
-from urllib.parse import urlencode  # noqa: E402
-
-import streamlit as st  # noqa: E402
-
-from analytics import export  # noqa: E402
-from ui.data import call, city_names, concept_labels, cursor, indicator_labels, lookup  # noqa: E402
-from ui.texts import t  # noqa: E402
-from ui.widgets import multiselect  # noqa: E402
 
 st.title(t("explorer_title"))
 st.markdown("Filter the figures, check their sources, and download exactly what you see, with its metadata and citation.")

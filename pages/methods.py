@@ -1,14 +1,13 @@
 """Methods and sources: concepts and comparability rules, index formulas with citations,
 every source with its licence, and the curated figures that were left out."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import streamlit as st
 
 from analytics.spatial import INDEX_REGISTRY, PERMUTATIONS
+from ui.boot import ensure_router
 from ui.data import lookup
 from ui.texts import t
+
+ensure_router()
 
 st.title(t("methods_title"))
 info = lookup("build_info").iloc[0]

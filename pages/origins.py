@@ -1,16 +1,15 @@
 """Origins: top origins per city, world map of origins, origins shared across the network."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.boot import ensure_router
 from ui import charts, maps
 from ui.data import call, city_names, lookup
 from ui.texts import t
 from ui.widgets import select
+
+ensure_router()
 
 st.title(t("origins_title"))
 st.markdown("City figures where the sources have them; otherwise the **country's** UN DESA origins, clearly labelled as national.")

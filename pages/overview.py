@@ -1,16 +1,15 @@
 """Overview: the network on a map, a headline card per city, what is unknown, themes, pilots."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.compare import HEADLINE_SHARES
+from ui.boot import ensure_router
 from ui import charts, maps
 from ui.data import call, concept_labels, lookup
 from ui.texts import t
+
+ensure_router()
 
 st.title(t("overview_title"))
 st.markdown(t("overview_intro"))

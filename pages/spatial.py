@@ -1,17 +1,16 @@
 """Spatial distribution: share, location quotient and LISA maps, segregation indices with
 p-values and caveats, small multiples on one shared classification, cross-city dissimilarity."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from ui.boot import ensure_router
 from ui import charts, maps
-from ui.data import call, city_names, group_labels, lookup
+from ui.data import call, city_names, group_labels
 from ui.texts import t
 from ui.widgets import select
+
+ensure_router()
 
 st.title(t("spatial_title"))
 names = city_names()

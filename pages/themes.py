@@ -1,12 +1,11 @@
 """The seven network themes: their indicators, which cities have them, and what the network did."""
-from ui.boot import ensure_router
-
-ensure_router()
-
 import streamlit as st
 
+from ui.boot import ensure_router
 from ui.data import call, city_names, lookup
 from ui.texts import t
+
+ensure_router()
 
 st.title(t("themes_title"))
 st.markdown("The MC2CM network works on seven themes. For most of them, **city-level migration data do not exist** "

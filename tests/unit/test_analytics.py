@@ -1,7 +1,6 @@
 """Comparison, origins, coverage and spatial tables on the built database, with pinned values."""
 import inspect
 
-import pandas as pd
 import pytest
 
 from analytics import compare, coverage, origins, spatial
