@@ -79,6 +79,16 @@ def _observations(harmonised: Path, ingested: Path) -> pd.DataFrame:
     obs["is_estimate"] = obs["is_estimate"].astype(str).str.lower().isin(["true", "1", "yes"])
     for column in ("note", "flag"):
         obs[column] = obs[column].fillna("") if column in obs else ""
+    return flag_disagreements(obs)
+
+
+def flag_disagreements(obs: pd.DataFrame) -> pd.DataFrame:
+    """Flag figures that another source (in any file) gives with another value for the same
+    city, indicator, year, kind of territory and breakdown. Both are kept."""
+    key = ["city_id", "indicator_id", "year", "geo_level", "breakdown", "breakdown_value"]
+    spread = obs.groupby(key, dropna=False)["value"].transform("nunique")
+    add = (spread > 1) & ~obs["flag"].str.contains("disagreement")
+    obs.loc[add, "flag"] = (obs.loc[add, "flag"] + " disagreement").str.strip()
     return obs
 
 
@@ -98,8 +108,8 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
 
     ingested = ingested if ingested is not None else harmonised / "ingested"
     user_sources = _ingested_sources(ingested)
-    sources = pd.concat([catalog.catalog_sources(), _read_csv(harmonised / "sources_curated.csv", dtype=str), user_sources],
-                        ignore_index=True).drop_duplicates()
+    derived = [_read_csv(path, dtype=str) for path in sorted(harmonised.glob("sources_*.csv"))]
+    sources = pd.concat([catalog.catalog_sources(), *derived, user_sources], ignore_index=True).drop_duplicates()
     # An ingested file may cite a source the catalog already describes (checked equal at ingest): keep the catalog's.
     ingested_ids = set(user_sources.get("source_id", pd.Series(dtype=str)))
     sources = sources[~(sources.source_id.duplicated(keep="first") & sources.source_id.isin(ingested_ids))]
@@ -135,7 +145,8 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
         "geo_levels": catalog.geo_levels(),
         "themes": catalog.themes(),
         "countries": _read_csv(harmonised / "countries.csv"),
-        "excluded_observations": _read_csv(harmonised / "excluded_observations.csv", dtype=str),
+        "excluded_observations": pd.concat([_read_csv(p, dtype=str) for p in sorted(harmonised.glob("excluded_*.csv"))],
+                                           ignore_index=True),
         "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
         "world_countries": _world(harmonised / "world_countries.geojson"),
     }

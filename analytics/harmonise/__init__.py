@@ -3,6 +3,6 @@
 Each module exposes ``run(raw_dir, out_dir) -> list[Path]``. ``STEPS`` lists them in run order.
 """
 STEPS = (
-    "context", "curated", "eurostat", "network",
+    "context", "curated", "publications", "eurostat", "network",
     "vienna", "madrid", "turin", "lisbon", "amman", "beirut", "tangier", "tunis", "lyon",
 )

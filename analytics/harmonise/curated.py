@@ -115,11 +115,8 @@ def clean(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     kept["flag"] = ""
     kept.loc[kept.note.str.contains("COMPUTED by curator"), "flag"] = "computed_by_curator"
 
-    # Same figure (city, indicator, year, territory, breakdown) from different sources with
-    # different values: keep both and flag them.
-    key = ["city_id", "indicator_id", "year", "geo_level", "breakdown", "breakdown_value"]
-    spread = kept.groupby(key)["value"].transform(lambda v: v.nunique())
-    kept.loc[spread > 1, "flag"] = (kept.loc[spread > 1, "flag"] + " disagreement").str.strip()
+    # Figures that another source gives differently are flagged at build, across all files
+    # (analytics.db.flag_disagreements): both are kept.
 
     # Rows that share the full contract key (same source page, two readings of one figure):
     # keep both, make the key unique with a reading number in breakdown_value's note.
@@ -141,8 +138,8 @@ def clean(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
         ["city_id", "indicator_id", "year", "breakdown", "breakdown_value", "source_id"]
     )
     excluded_out = excluded.rename(columns={"row": "curated_row", "city": "city_name"}).assign(
-        city_id=lambda d: d.city_name.str.lower()
-    )[["curated_row", "city_id", "indicator", "definition", "value", "unit", "year", "geo_unit",
+        city_id=lambda d: d.city_name.str.lower(), origin_file="city_indicators.csv"
+    )[["origin_file", "curated_row", "city_id", "indicator", "definition", "value", "unit", "year", "geo_unit",
        "breakdown", "breakdown_value", "publisher", "source_url", "reason"]]
     return observations.reset_index(drop=True), sources.reset_index(drop=True), excluded_out
 

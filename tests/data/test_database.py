@@ -96,6 +96,15 @@ def test_madrid_barrios_add_up_to_districts(con):
     assert all(abs(b - d) < 1e-6 for _, _, b, d in rows)
 
 
+def test_publication_figures_are_harmonised(con):
+    lyon = con.execute("""SELECT count(*), sum(value) FROM area_counts WHERE city_id='lyon' AND year=2016 AND group_id='total'
+                          AND source_id LIKE 'cur-lyoncapitale%'""").fetchone()
+    assert lyon == (9, 515_596)  # 29,575 + 30,435 + ... + 50,607; the commune total published beside them is 515,695
+    tangier = con.execute("""SELECT value, flag FROM observations WHERE city_id='tangier' AND indicator_id='foreign_citizens'
+                             AND year=2014 AND geo_level='governorate' ORDER BY value""").fetchall()
+    assert [v for v, _ in tangier] == [5155.0, 5299.0] and all("disagreement" in f for _, f in tangier)
+
+
 def test_turin_counts_are_marked_estimates(con):
     assert con.execute("SELECT bool_and(is_estimate) FROM area_counts WHERE city_id='turin'").fetchone()[0] is True
 
@@ -112,8 +121,10 @@ def test_areas_geometries_are_wgs84_and_valid(con):
 
 
 def test_audit_drops_are_recorded_not_silent(con):
-    excluded = con.execute("SELECT count(*), count(*) FILTER (reason LIKE 'Audit:%') FROM excluded_observations").fetchone()
+    excluded = con.execute("""SELECT count(*), count(*) FILTER (reason LIKE 'Audit:%') FROM excluded_observations
+                              WHERE origin_file = 'city_indicators.csv'""").fetchone()
     assert excluded == (27, 12)
+    assert con.execute("SELECT count(*) FROM excluded_observations WHERE coalesce(reason, '') = ''").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM observations WHERE value = 119299").fetchone()[0] == 0
 
 
