@@ -27,8 +27,8 @@ def _case(column: str, ranks: dict) -> str:
     return "CASE " + " ".join(f"WHEN {column} = '{k}' THEN {v}" for k, v in ranks.items()) + " ELSE 9 END"
 
 
-def _select_best(con, indicator_ids, cities=None, concept=None, max_year=None, prefer: str = "indicator",
-                 best_only: bool = True) -> pd.DataFrame:
+def best_figures(con, indicator_ids, cities=None, concept=None, max_year=None, prefer: str = "indicator",
+                 best_only: bool = True, per_indicator: bool = False) -> pd.DataFrame:
     """Observations (totals, city territories) with their source, ranked in DuckDB.
 
     ``prefer="indicator"``: the listed indicator order first, then the territory closest to the
@@ -36,6 +36,7 @@ def _select_best(con, indicator_ids, cities=None, concept=None, max_year=None, p
     indicator order. Ties: most authoritative source, non-estimates, source id. With
     ``best_only`` one row per city, else every row with ``preferred`` marking the best per
     (city, year). ``n_alternatives`` counts the other figures for the same city and year.
+    ``per_indicator`` keeps the best row of every (city, indicator) instead of one per city.
     """
     ids = [indicator_ids] if isinstance(indicator_ids, str) else list(indicator_ids)
     where = [f"o.indicator_id IN ({', '.join('?' * len(ids))})", "o.breakdown = ''",
@@ -60,7 +61,8 @@ def _select_best(con, indicator_ids, cities=None, concept=None, max_year=None, p
                {_case('s.source_type', SOURCE_RANK)} AS _src,
                count(*) OVER (PARTITION BY o.city_id, o.year) - 1 AS n_alternatives,
                row_number() OVER (PARTITION BY o.city_id, o.year ORDER BY _ind, _geo, {tie}) = 1 AS preferred,
-               row_number() OVER (PARTITION BY o.city_id ORDER BY {order}, {tie}) AS _rank_in_city
+               row_number() OVER (PARTITION BY o.city_id{', o.indicator_id' if per_indicator else ''}
+                                  ORDER BY {order}, {tie}) AS _rank_in_city
         FROM observations o JOIN sources s USING (source_id) JOIN cities c USING (city_id)
         JOIN indicators i USING (indicator_id)
         WHERE {' AND '.join(where)}"""
@@ -100,7 +102,7 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     unknown = set(ids) - catalog.indicator_ids()
     if unknown:
         raise KeyError(f"unknown indicator(s) {sorted(unknown)}")
-    latest = _select_best(con, ids, cities, concept, year)
+    latest = best_figures(con, ids, cities, concept, year)
     all_cities = con.execute("SELECT city_id, name AS city FROM cities ORDER BY city_id").df()
     if cities:
         all_cities = all_cities[all_cities.city_id.isin(cities)]
@@ -154,7 +156,7 @@ def timeseries(con, indicator_id: str, cities=None) -> pd.DataFrame:
 
     Each (city, year) keeps every source; ``preferred`` marks the one compare_cities would use.
     """
-    frame = _select_best(con, indicator_id, cities, best_only=False)
+    frame = best_figures(con, indicator_id, cities, best_only=False)
     return frame.sort_values(["city_id", "geo_level", "year", "source_id"]).reset_index(drop=True)
 
 
@@ -172,12 +174,12 @@ def city_vs_country(con, cities=None) -> pd.DataFrame:
         cities_frame = cities_frame[cities_frame.city_id.isin(cities)]
     national = con.execute("""SELECT iso3, year, value, concept, source_id FROM country_context
                               WHERE indicator_id = 'migrant_share_rev2024' AND breakdown_value = 'total'""").df()
+    best_by_city = best_figures(con, SHARE_INDICATORS[:3], list(cities_frame.city_id), prefer="territory").set_index("city_id")
     for city in cities_frame.itertuples():
-        pool = _select_best(con, SHARE_INDICATORS[:3], [city.city_id], prefer="territory")
-        if pool.empty:
+        if city.city_id not in best_by_city.index:
             rows.append({"city_id": city.city_id, "city": city.name, "caveat": "no city share available"})
             continue
-        best = pool.iloc[0]
+        best = best_by_city.loc[city.city_id]
         nat = national[national.iso3 == city.country_iso3]
         nat = nat.iloc[(nat.year - best.year).abs().argsort()].iloc[0] if not nat.empty else None
         same = nat is not None and nat.concept == best.concept

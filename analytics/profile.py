@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.compare import CITY_LEVELS, compare_cities
+from analytics.compare import CITY_LEVELS, best_figures
 
 KEY_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born",
                   "foreign_born_share", "immigrants_share", "migration_background_share", "refugees_registered")
@@ -17,16 +17,12 @@ REFUGEE_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_se
 def key_figures(con, city_id: str) -> pd.DataFrame:
     """The latest value of each key indicator for the city (best territory and source, as in
     compare_cities), with year, concept, territory and source."""
-    rows = []
-    for indicator in KEY_INDICATORS:
-        table = compare_cities(con, indicator, cities=[city_id])
-        row = table.iloc[0]
-        if pd.notna(row.value):
-            rows.append({"indicator_id": indicator, "indicator_label": row.indicator_label, "value": row.value,
-                         "unit": row.unit, "year": int(row.year_used), "concept": row.concept, "geo_unit": row.geo_unit,
-                         "geo_level": row.geo_level, "publisher": row.publisher, "source_url": row.source_url,
-                         "source_id": row.source_id, "is_estimate": bool(row.is_estimate)})
-    return pd.DataFrame(rows)
+    best = best_figures(con, KEY_INDICATORS, [city_id], per_indicator=True)
+    order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
+    best = best.assign(_order=best.indicator_id.map(order)).sort_values("_order")
+    out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
+                                                 "geo_level", "publisher", "source_url", "source_id", "is_estimate"]]
+    return out.reset_index(drop=True)
 
 
 def trend_series(con, city_id: str) -> pd.DataFrame:

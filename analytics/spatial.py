@@ -114,6 +114,20 @@ def concentration(table: pd.DataFrame, top_fractions=(0.10, 0.25)) -> pd.DataFra
 
 
 # --------------------------------------------------------------------------- spatial weights, Moran
+_WEIGHTS_CACHE: dict = {}
+
+
+def city_weights(con, city_id: str, area_level: str, area_ids) -> "object":
+    """Queen weights for the given areas of a city, in that order, cached per database version
+    (the areas' geometries are fixed within one build)."""
+    version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
+    key = (version, city_id, area_level, tuple(area_ids))
+    if key not in _WEIGHTS_CACHE:
+        gdf = area_geodataframe(con, city_id, area_level).set_index("area_id").loc[list(area_ids)].reset_index()
+        _WEIGHTS_CACHE[key] = queen_weights(gdf)
+    return _WEIGHTS_CACHE[key]
+
+
 def queen_weights(gdf):
     """Queen contiguity weights (libpysal), row-standardised; islands are reported, not dropped silently."""
     import warnings
@@ -128,22 +142,36 @@ def queen_weights(gdf):
 
 
 def morans_i(values, w, permutations: int = PERMUTATIONS, seed: int = SEED) -> tuple[float, float]:
-    """Global Moran's I of ``values`` with a permutation p-value (esda).
+    """Global Moran's I of ``values`` with a permutation p-value.
 
-    Null model: the values are randomly permuted over the areas (spatial randomness);
-    p = (1 + #{|I*| >= |I|}) / (1 + permutations) as reported by esda's ``p_sim`` (one-sided in
-    the direction of the observed I).
+    I = (n / S0) * z'Wz / z'z with z the deviations from the mean and W the spatial weights
+    (row-standardised here, so S0 = n). Null model: the values are randomly permuted over the
+    areas (spatial randomness), ``permutations`` times; the pseudo p-value is
+    (1 + #{I* on the observed side of E[I*]}) / (1 + permutations), one-sided in the direction
+    of the observed I, as esda's ``p_sim``. All permutations are computed in one sparse
+    matrix product (esda loops over them in Python: 25 ms per call here for 131 areas against
+    about 2 ms); the statistic equals esda's exactly (tests/unit/test_segregation_indices.py).
 
     References
     ----------
     Moran, P. A. P. (1950). Notes on continuous stochastic phenomena. Biometrika, 37, 17-23.
     Cliff, A. D., & Ord, J. K. (1981). Spatial Processes: Models and Applications. Pion.
     """
-    import esda
+    y = np.asarray(values, dtype=float)
+    z = y - y.mean()
+    sparse = w.sparse
+    s0 = sparse.sum()
+    n = len(z)
 
-    np.random.seed(seed)
-    m = esda.Moran(np.asarray(values, dtype=float), w, permutations=permutations)
-    return float(m.I), float(m.p_sim)
+    def statistic(zz):  # zz: (k, n)
+        return (n / s0) * np.einsum("kn,kn->k", zz, (sparse @ zz.T).T) / np.einsum("kn,kn->k", zz, zz)
+
+    observed = float(statistic(z[None, :])[0])
+    rng = np.random.default_rng(seed)
+    sims = statistic(rng.permuted(np.tile(z, (permutations, 1)), axis=1))
+    expected = -1.0 / (n - 1)
+    larger = (sims >= observed).sum() if observed >= expected else (sims <= observed).sum()
+    return observed, float((larger + 1) / (permutations + 1))
 
 
 def local_moran_clusters(values, w, permutations: int = PERMUTATIONS, seed: int = SEED, alpha: float = 0.05) -> pd.DataFrame:
@@ -275,8 +303,7 @@ def segregation_indices(con, city_id: str, group_id: str | None = None, year: in
         spec = INDEX_REGISTRY[name]
         p = si.dissimilarity_permutation_pvalue(x, t, permutations) if name == "dissimilarity" else np.nan
         rows.append({"index": name, "label": spec.label, "value": spec.function(x, t), "p_value": p, "citation": spec.citation})
-    gdf = area_geodataframe(con, city_id, sel["area_level"]).set_index("area_id").loc[table.area_id].reset_index()
-    w = queen_weights(gdf)
+    w = city_weights(con, city_id, sel["area_level"], table.area_id)
     moran_caveat = caveat
     if w.islands:
         moran_caveat = "; ".join(filter(None, [caveat, f"{len(w.islands)} area(s) without neighbours"]))
@@ -302,8 +329,8 @@ def lisa_table(con, city_id: str, group_id: str | None = None, year: int | None 
     table = area_table(con, city_id, group_id, year, area_level)
     if table.empty or len(table) < 4:
         return pd.DataFrame()
-    gdf = area_geodataframe(con, city_id, table.attrs["selection"]["area_level"]).set_index("area_id").loc[table.area_id].reset_index()
-    clusters = local_moran_clusters(table.share_pct.to_numpy(), queen_weights(gdf))
+    clusters = local_moran_clusters(table.share_pct.to_numpy(),
+                                    city_weights(con, city_id, table.attrs["selection"]["area_level"], table.area_id))
     out = pd.concat([table[["area_id", "area_name", "share_pct"]].reset_index(drop=True), clusters], axis=1)
     out.attrs = table.attrs
     return out
