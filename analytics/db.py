@@ -171,8 +171,31 @@ def data_version(tables: dict[str, pd.DataFrame]) -> str:
     return digest.hexdigest()[:12]
 
 
-def write_database(tables: dict[str, pd.DataFrame], target: Path) -> Path:
-    """Write ``tables`` to a temporary file and atomically replace ``target``."""
+def write_derived_tables(con) -> None:
+    """Network-wide results that depend only on the data, computed once per build so that the
+    pages read them in a few milliseconds: cross-city segregation indices, origins shared across
+    the network, and the small-multiples classification."""
+    from analytics import origins, spatial
+
+    work = con.cursor()  # the analytics read through their own cursor; tables are written through con
+    for name, frame in (("network_indices", spatial.compute_cross_city_indices(work)),
+                        ("network_shared_origins", origins.compute_shared_origins(work))):
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    small = spatial.compute_small_multiples(work)
+    work.close()
+    if not small.empty:
+        bins = pd.DataFrame({"upper_bound": small.attrs["bins"]})
+        for name, frame in (("small_multiples", small), ("small_multiples_bins", bins)):
+            con.register("frame", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+            con.unregister("frame")
+
+
+def write_database(tables: dict[str, pd.DataFrame], target: Path, derive: bool = True) -> Path:
+    """Write ``tables`` to a temporary file and atomically replace ``target`` (``derive``: also
+    the network-wide derived tables, see write_derived_tables)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f"{target.name}.tmp*"):  # left by a build that was killed
@@ -198,6 +221,8 @@ def write_database(tables: dict[str, pd.DataFrame], target: Path) -> Path:
         info = {"data_version": data_version(tables), "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         con.execute("CREATE TABLE build_info AS SELECT * FROM (VALUES (?, ?)) t(data_version, built_at)",
                     [info["data_version"], info["built_at"]])
+        if derive:
+            write_derived_tables(con)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, target)

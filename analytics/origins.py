@@ -103,6 +103,15 @@ def origins_by_region(con, city_id: str, n: int = 50) -> pd.DataFrame:
 
 
 def shared_origins(con, n: int = 10) -> pd.DataFrame:
+    """The city x origin table of compute_shared_origins, precomputed at build for n = 10
+    (table ``network_shared_origins``); computed on the fly otherwise."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'network_shared_origins'").fetchone()[0]
+    if n == 10 and exists:
+        return con.execute("SELECT * FROM network_shared_origins ORDER BY city_id, rank").df()
+    return compute_shared_origins(con, n)
+
+
+def compute_shared_origins(con, n: int = 10) -> pd.DataFrame:
     """City x origin matrix of the top-``n`` origins of every city (long format: city_id, iso3,
     origin, rank, value, level), and how many cities share each origin (``n_cities``)."""
     parts = []

@@ -337,6 +337,18 @@ def lisa_table(con, city_id: str, group_id: str | None = None, year: int | None 
 
 
 def cross_city_indices(con, permutations: int = 199) -> pd.DataFrame:
+    """The cross-city table of compute_cross_city_indices, precomputed at build (table
+    ``network_indices``); computed on the fly where the table is absent."""
+    if _has_table(con, "network_indices"):
+        return con.execute("SELECT * FROM network_indices ORDER BY city_id").df()
+    return compute_cross_city_indices(con, permutations)
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def compute_cross_city_indices(con, permutations: int = 199) -> pd.DataFrame:
     """One row per city with counts: the default group, latest year and finest level, with
     D (and its p-value), isolation and Moran's I, the number of units and a small-n caveat.
     Cities differ in group definition and unit size: the table says which, never hides it."""
@@ -357,14 +369,40 @@ def cross_city_indices(con, permutations: int = 199) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def quantile_bins(values, k: int = 6) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as mapclassify.Quantiles computes them
+    (checked against mapclassify in the tests; importing mapclassify takes 3.5 s here).
+
+    References
+    ----------
+    Rey, S. J., et al. mapclassify: classification schemes for choropleth maps (PySAL).
+    """
+    y = np.asarray(values, dtype=float)
+    bins = np.unique(np.percentile(y, np.linspace(100 / k, 100, k)))
+    return bins
+
+
+def classify(values, bins) -> np.ndarray:
+    """Class index of each value for upper bounds ``bins`` (value <= bound)."""
+    return np.searchsorted(bins, np.asarray(values, dtype=float), side="left")
+
+
 def small_multiples(con, k: int = 6) -> pd.DataFrame:
     """Every city's default area table on ONE shared classification (quantiles of all areas
-    pooled, mapclassify), so that colours mean the same share in every city.
+    pooled), so that colours mean the same share in every city.
 
     Returns the per-area rows with ``class_index``; ``attrs['bins']`` holds the upper bounds.
+    Precomputed at build (tables ``small_multiples``, ``small_multiples_bins``).
     """
-    import mapclassify
+    if _has_table(con, "small_multiples"):
+        out = con.execute("SELECT * FROM small_multiples ORDER BY city_id, area_id").df()
+        out.attrs["bins"] = [r[0] for r in con.execute("SELECT upper_bound FROM small_multiples_bins ORDER BY 1").fetchall()]
+        return out
+    return compute_small_multiples(con, k)
 
+
+def compute_small_multiples(con, k: int = 6) -> pd.DataFrame:
+    """Compute the small-multiples table (see small_multiples)."""
     parts = []
     for (city_id,) in con.execute("SELECT DISTINCT city_id FROM area_counts WHERE group_id <> 'total' ORDER BY 1").fetchall():
         table = area_table(con, city_id)
@@ -374,7 +412,8 @@ def small_multiples(con, k: int = 6) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     pooled = pd.concat(parts, ignore_index=True)
-    classifier = mapclassify.Quantiles(pooled.share_pct.to_numpy(), k=k)
-    pooled["class_index"] = classifier.yb
-    pooled.attrs["bins"] = [float(b) for b in classifier.bins]
-    return pooled[["city_id", "area_id", "area_name", "area_level", "group_id", "year", "share_pct", "class_index", "publisher"]]
+    bins = quantile_bins(pooled.share_pct.to_numpy(), k)
+    pooled["class_index"] = classify(pooled.share_pct.to_numpy(), bins)
+    pooled = pooled[["city_id", "area_id", "area_name", "area_level", "group_id", "year", "share_pct", "class_index", "publisher"]]
+    pooled.attrs["bins"] = [float(b) for b in bins]
+    return pooled

@@ -159,3 +159,21 @@ def test_analytics_never_imports_streamlit():
 
     for path in pathlib.Path("analytics").rglob("*.py"):
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path
+
+
+def test_quantile_classes_match_mapclassify(con):
+    import mapclassify
+    import numpy as np
+
+    small = spatial.small_multiples(con)
+    reference = mapclassify.Quantiles(small.share_pct.to_numpy(), k=6)
+    assert np.allclose(small.attrs["bins"], reference.bins)
+    assert (small.class_index.to_numpy() == reference.yb).all()
+
+
+def test_derived_tables_equal_fresh_computation(con):
+    stored = spatial.cross_city_indices(con)
+    fresh = spatial.compute_cross_city_indices(con)
+    assert stored.drop(columns=["dissimilarity_p", "morans_i_p"]).equals(fresh.drop(columns=["dissimilarity_p", "morans_i_p"]))
+    assert origins.shared_origins(con).reset_index(drop=True).equals(
+        origins.compute_shared_origins(con).sort_values(["city_id", "rank"]).reset_index(drop=True))
