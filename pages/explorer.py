@@ -40,25 +40,37 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     "is_estimate": st.column_config.CheckboxColumn("estimate")})
 
 view_url = (st.context.url or "").split("?")[0] + ("?" + urlencode(dict(st.query_params), doseq=True) if st.query_params else "")
-con = cursor()
-try:
-    st.subheader("Download")
-    d1, d2, d3, d4 = st.columns(4)
-    d1.download_button("CSV (as shown)", export.to_csv_bytes(table), "mc2cm-observations.csv", "text/csv", icon=":material/download:")
-    d2.download_button("Excel (data, sources, definitions)", export.to_excel_bytes(con, table), "mc2cm-observations.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-    d3.download_button("Parquet", export.to_parquet_bytes(table), "mc2cm-observations.parquet", "application/octet-stream",
-                       icon=":material/download:")
-    d4.download_button("ZIP bundle (CSV + datapackage + README + SQL)", export.zip_bundle(con, table, filters, view_url),
-                       "mc2cm-observations.zip", "application/zip", icon=":material/folder_zip:")
-    st.download_button("Full dataset (ZIP bundle, all figures)", call("export", "export", {}, "zip", view_url), "mc2cm-full.zip",
-                       "application/zip", icon=":material/database:")
-    with st.expander("How to cite this download"):
-        st.code(export.citation(con, table, view_url), language=None)
-    st.caption(f"Data version {export.data_version(con)}. The same without the browser: "
-               "`python -m analytics export --city madrid --format zip -o madrid.zip` (see docs/downloads.md).")
-finally:
-    con.close()
+
+
+def _with_cursor(make):
+    """Deferred download: the file is generated only when the button is clicked."""
+    def generate():
+        con = cursor()
+        try:
+            return make(con)
+        finally:
+            con.close()
+    return generate
+
+
+st.subheader("Download")
+d1, d2, d3, d4 = st.columns(4)
+d1.download_button("CSV (as shown)", lambda: export.to_csv_bytes(table), "mc2cm-observations.csv", "text/csv",
+                   icon=":material/download:")
+d2.download_button("Excel (data, sources, definitions)", _with_cursor(lambda con: export.to_excel_bytes(con, table)),
+                   "mc2cm-observations.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/download:")
+d3.download_button("Parquet", lambda: export.to_parquet_bytes(table), "mc2cm-observations.parquet", "application/octet-stream",
+                   icon=":material/download:")
+d4.download_button("ZIP bundle (CSV + datapackage + README + SQL)",
+                   _with_cursor(lambda con: export.zip_bundle(con, table, filters, view_url)),
+                   "mc2cm-observations.zip", "application/zip", icon=":material/folder_zip:")
+st.download_button("Full dataset (ZIP bundle, all figures)", _with_cursor(lambda con: export.export(con, {}, "zip", view_url)),
+                   "mc2cm-full.zip", "application/zip", icon=":material/database:")
+with st.expander("How to cite this download"):
+    st.code(call("export", "citation", table, view_url), language=None)
+st.caption(f"Data version {call('export', 'data_version')}. The same without the browser: "
+           "`python -m analytics export --city madrid --format zip -o madrid.zip` (see docs/downloads.md).")
 
 st.subheader("District counts")
 with_counts = [c for c in names if c in set(call("export", "cities_with_area_counts"))]
@@ -67,6 +79,6 @@ areas = call("export", "area_counts_table", area_city)
 st.markdown(f"**{len(areas):,}** counts · {areas.area_id.nunique()} areas · years {areas.year.min()}–{areas.year.max()}")
 st.dataframe(areas, hide_index=True, width="stretch", column_config={"source_url": st.column_config.LinkColumn("source URL")})
 a1, a2 = st.columns(2)
-a1.download_button("District counts (CSV)", export.to_csv_bytes(areas), f"mc2cm-area-counts-{area_city}.csv", "text/csv")
-a2.download_button("Areas with latest counts (GeoJSON)", call("export", "areas_geojson_bytes", area_city),
+a1.download_button("District counts (CSV)", lambda: export.to_csv_bytes(areas), f"mc2cm-area-counts-{area_city}.csv", "text/csv")
+a2.download_button("Areas with latest counts (GeoJSON)", _with_cursor(lambda con: export.areas_geojson_bytes(con, area_city)),
                    f"mc2cm-areas-{area_city}.geojson", "application/geo+json")

@@ -58,7 +58,7 @@ else:
             st.info("Too few areas for local clusters.")
         else:
             fig = maps.categorical_map(city_id, lisa, level, "cluster", charts.LISA_COLOURS)
-            charts.style(fig, f"{city}: clusters of {label}", f"{year} · local Moran's I, queen contiguity, 999 conditional permutations, p < 0.05",
+            charts.style(fig, f"{city}: clusters of {label}", f"{year} · local Moran's I, queen contiguity, 999 conditional permutations, p < 0.05{est}",
                          src, height=600)
             charts.show(fig, f"{city}-{group_id}-{year}-lisa", "Map of local clusters: high-high, low-low and outliers.", lisa, key="lisa")
 

@@ -38,7 +38,7 @@ def style(fig: go.Figure, title: str, subtitle: str, source: str, height: int | 
                "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": base + (12 if big else 6)}},
         font={"family": "Source Sans Pro, Arial, sans-serif", "size": base, "color": "#1B2631"},
         colorway=CATEGORICAL, paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 60, "r": 30, "t": 110 if big else 90, "b": 90 if big else 80},
+        margin={"l": 60, "r": 30, "t": 140 if big else 90, "b": 90 if big else 80},
         height=height or (720 if big else 480),
         legend={"bgcolor": "rgba(255,255,255,0.7)"},
     )
