@@ -17,7 +17,8 @@ GEO_RANK = {"municipality": 0, "governorate": 1, "metropolitan": 2, "region": 3,
 # Each city's headline migrant share, in order of preference (different concepts: always flagged).
 HEADLINE_SHARES = ("foreign_citizens_share", "foreign_born_share", "immigrants_share", "migration_background_share",
                    "foreign_origin_share")
-SHARE_INDICATORS = HEADLINE_SHARES
+# The shares city_vs_country sets beside the national UN DESA share (counts of people, not of background).
+CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
 
 
 CITY_LEVELS = ("municipality", "governorate", "metropolitan", "region")  # district / national rows are not the city
@@ -174,7 +175,7 @@ def city_vs_country(con, cities=None) -> pd.DataFrame:
         cities_frame = cities_frame[cities_frame.city_id.isin(cities)]
     national = con.execute("""SELECT iso3, year, value, concept, source_id FROM country_context
                               WHERE indicator_id = 'migrant_share_rev2024' AND breakdown_value = 'total'""").df()
-    best_by_city = best_figures(con, SHARE_INDICATORS[:3], list(cities_frame.city_id), prefer="territory").set_index("city_id")
+    best_by_city = best_figures(con, CITY_SHARE_INDICATORS, list(cities_frame.city_id), prefer="territory").set_index("city_id")
     for city in cities_frame.itertuples():
         if city.city_id not in best_by_city.index:
             rows.append({"city_id": city.city_id, "city": city.name, "caveat": "no city share available"})

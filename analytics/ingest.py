@@ -188,22 +188,22 @@ def ingest_file(path, replace: bool = False, target_db: Path | None = None,
 
     path = Path(path)
     harmonised = Path(harmonised)
-    INGESTED_DIR = Path(ingested) if ingested is not None else harmonised / "ingested"  # noqa: N806
+    ingested_dir = Path(ingested) if ingested is not None else harmonised / "ingested"
     frame = read_ingest_file(path)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem) + ".csv"
-    destination = INGESTED_DIR / name
+    destination = ingested_dir / name
     if destination.exists() and not replace:
         raise IngestError(path, [(None, None, f"a file named {name} was already ingested; use --replace to update it")])
-    problems = _conflicts(frame.assign(origin_file=name), destination, replace, harmonised, INGESTED_DIR)
+    problems = _conflicts(frame.assign(origin_file=name), destination, replace, harmonised, ingested_dir)
     if problems:
         raise IngestError(path, problems)
-    INGESTED_DIR.mkdir(parents=True, exist_ok=True)
+    ingested_dir.mkdir(parents=True, exist_ok=True)
     backup = destination.with_suffix(".csv.bak")
     if destination.exists():
         shutil.copy2(destination, backup)
     frame.to_csv(destination, index=False, lineterminator="\n")
     try:
-        result = build(target_db or database_path(), harmonised, INGESTED_DIR)
+        result = build(target_db or database_path(), harmonised, ingested_dir)
     except (ValidationError, Exception) as error:
         destination.unlink(missing_ok=True)
         if backup.exists():

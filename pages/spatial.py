@@ -102,7 +102,7 @@ if not small.empty:
                                               "ticktext": [f"≤ {b:.0f}" for b in bins]},
                                     hovertext=part.area_name + ": " + part.share_pct.round(1).astype(str) + "%", hoverinfo="text"),
                       row=i // 3 + 1, col=i % 3 + 1)
-        fig.update_layout({f"map{i + 1 if i else ''}": {"style": maps.MAP_STYLE, **maps.view(maps._bounds(geojson), 330, 260)}})
+        fig.update_layout({f"map{i + 1 if i else ''}": {"style": maps.MAP_STYLE, **maps.view(maps.bounds(geojson), 330, 260)}})
     charts.style(fig, "Migrant shares inside each city, on one shared scale",
                  "Default group per city (latest year, finest level); classes: quantiles of all areas pooled (mapclassify)",
                  "see the table below", height=720)

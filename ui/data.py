@@ -43,21 +43,22 @@ def lookup(name: str) -> pd.DataFrame:
         con.close()
 
 
+def _labels(table: str, key: str, label: str = "label") -> dict[str, str]:
+    frame = lookup(table)
+    return dict(zip(frame[key], frame[label]))
+
+
 def city_names() -> dict[str, str]:
-    frame = lookup("cities")
-    return dict(zip(frame.city_id, frame.name))
+    return _labels("cities", "city_id", "name")
 
 
 def indicator_labels() -> dict[str, str]:
-    frame = lookup("indicators")
-    return dict(zip(frame.indicator_id, frame.label))
+    return _labels("indicators", "indicator_id")
 
 
 def group_labels() -> dict[str, str]:
-    frame = lookup("area_groups")
-    return dict(zip(frame.group_id, frame.label))
+    return _labels("area_groups", "group_id")
 
 
 def concept_labels() -> dict[str, str]:
-    frame = lookup("concepts")
-    return dict(zip(frame.concept_id, frame.label))
+    return _labels("concepts", "concept_id")

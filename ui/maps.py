@@ -21,7 +21,7 @@ def area_geojson(city_id: str, area_level: str | None = None) -> dict:
     return json.loads(gdf.to_json())
 
 
-def _bounds(geojson: dict) -> tuple[float, float, float, float]:
+def bounds(geojson: dict) -> tuple[float, float, float, float]:
     xs, ys = [], []
 
     def walk(coords):
@@ -49,7 +49,7 @@ def view(bounds, width_px: int = 1000, height_px: int = 480) -> dict:
 
 
 def _layout(fig: go.Figure, geojson: dict, height: int = 560) -> go.Figure:
-    fig.update_layout(map={"style": MAP_STYLE, **view(_bounds(geojson), 1000, height - 170)})
+    fig.update_layout(map={"style": MAP_STYLE, **view(bounds(geojson), 1000, height - 170)})
     return fig
 
 
