@@ -95,8 +95,7 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
         raise ValueError(f"the {kind.replace('_', ' ')} store at {location} is read-only: build a DuckDB file to write")
     if kind == "motherduck":  # token from env MOTHERDUCK_TOKEN (a read-scaling token for app replicas)
         return duckdb.connect(location)
-    con = duckdb.connect(":memory:")
-    _run_init_sql(con)
+    con = duckdb.connect(":memory:")  # remote credentials: persistent DuckDB secrets (docs/scaling.md)
     if kind == "remote_parquet":
         con.execute("INSTALL httpfs; LOAD httpfs")
         manifest = json.loads(con.execute("SELECT content FROM read_text(?)", [_join(location, MANIFEST)]).fetchone()[0])
@@ -104,14 +103,6 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
         manifest = _read_manifest(Path(location))
     create_views(con, location, manifest)
     return con
-
-
-def _run_init_sql(con) -> None:
-    """Statements from the file named by env ``MC2CM_DB_INIT`` (``SET s3_region ...``,
-    ``CREATE SECRET ...``), run before the views are created; nothing if unset."""
-    init = os.environ.get("MC2CM_DB_INIT")
-    if init:
-        con.execute(Path(init).read_text(encoding="utf-8"))
 
 
 def _join(root: str, relative: str) -> str:
