@@ -10,8 +10,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from analytics import db
-from analytics.paths import database_path
+from analytics import store
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -20,7 +19,7 @@ class DatabaseUnavailable(RuntimeError):
 
 def _file_stamp() -> tuple:
     """Identity of the database file now: a rebuild swaps in a new file (new inode / mtime)."""
-    path = database_path()
+    path = store.store_location()
     try:
         stat = os.stat(path)
     except OSError:
@@ -30,7 +29,7 @@ def _file_stamp() -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _connection(stamp: tuple):
-    return db.connect(stamp[0], read_only=True)
+    return store.open_store(stamp[0])
 
 
 def cursor():
