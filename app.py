@@ -83,6 +83,7 @@ select(t("image_format", language), ["png", "svg"], "image_format", format_func=
 
 # Focus ring and caption contrast (WCAG 2.2 AA), and right to left for Arabic.
 css = """
+.block-container {padding-top: 2.5rem;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}

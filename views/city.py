@@ -37,7 +37,7 @@ else:
     for i, row in enumerate(profile.itertuples()):
         with cols[i % 4].container(border=True):
             value = fmt(row.value, row.unit, ctx.lang)
-            st.metric(ctx.label("indicators", row.indicator_id), value + (f" ({ctx.t('estimate_short')})" if row.is_estimate else ""))
+            st.metric(ctx.label("indicators", row.indicator_id), value)
             st.caption(plain(f"{int(row.year)} · {ctx.label('concepts', row.concept)} · {row.geo_unit}"))
             st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source')}: {row.publisher}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
