@@ -36,8 +36,15 @@ def test_page_runs_with_defaults(page):
     assert at.title and at.title[0].value
 
 
-@pytest.mark.parametrize("page", CITY_PAGES)
-@pytest.mark.parametrize("city", city_ids())
+# A city with figures but no boundaries (Grenoble): the city and spatial pages still draw a boundary
+# map, and ui/maps.bounds fails on an empty GeoJSON. Known, reported with the later-member cities
+# (issue 9); strict, so the mark must go when the pages handle a city without areas.
+NO_BOUNDARY_MAP = {("city", "grenoble"), ("spatial", "grenoble")}
+CITY_CASES = [pytest.param(page, city, marks=pytest.mark.xfail(strict=True, reason="boundary map of a city without areas"))
+              if (page, city) in NO_BOUNDARY_MAP else (page, city) for page in CITY_PAGES for city in city_ids()]
+
+
+@pytest.mark.parametrize("page, city", CITY_CASES)
 def test_city_pages_run_for_every_city(page, city):
     at = run(page, {"city": CITY_NAMES[city]})
     assert not at.exception, [e.message for e in at.exception]
