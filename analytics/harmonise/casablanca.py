@@ -29,7 +29,7 @@ import pandas as pd
 from analytics.harmonise._common import (
     AREA_COUNT_COLUMNS, raw_file, require, simplify_to_wgs84, write_area_counts, write_areas,
 )
-from analytics.harmonise.curated import SOURCE_COLUMNS, classify_source_type, make_source_id
+from analytics.harmonise.curated import SOURCE_COLUMNS, cited_licence, classify_source_type, make_source_id
 
 CITY = "casablanca"
 COMMUNE = "06.141.01.0"
@@ -96,7 +96,7 @@ def clean(geo, arrondissements, foreigners):
     })[EXCLUDED_COLUMNS]
     sources = (foreigners[foreigners.source_id.isin(counts.source_id)].drop_duplicates("source_id")
                .assign(title=lambda d: d.source_title, url=lambda d: d.source_url,
-                       licence="as stated by the publisher (figure cited with attribution)",
+                       licence=cited_licence(),
                        source_type=lambda d: d.publisher.map(classify_source_type),
                        retrieved_via=f"raw/casablanca/{COUNTS_FILE}")[SOURCE_COLUMNS])
     return areas, pd.concat([totals, counts], ignore_index=True)[AREA_COUNT_COLUMNS], sources, excluded

@@ -21,7 +21,7 @@ import pandas as pd
 from analytics import catalog
 from analytics.harmonise._common import raw_file, require
 from analytics.harmonise.curated import (
-    APPROXIMATE_PATTERN, EXPECTED_COLUMNS, OBSERVATION_COLUMNS, SOURCE_COLUMNS, classify_source_type, make_source_id,
+    APPROXIMATE_PATTERN, EXPECTED_COLUMNS, OBSERVATION_COLUMNS, SOURCE_COLUMNS, cited_licence, classify_source_type, make_source_id,
 )
 
 FILE = "network_cities_phase2.csv"
@@ -68,7 +68,7 @@ def clean(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     sources = (
         kept.drop_duplicates("source_id")
         .assign(title=lambda d: d.source_title, url=lambda d: d.source_url,
-                licence="as stated by the publisher (figure cited with attribution)",
+                licence=cited_licence(),
                 source_type=lambda d: d.publisher.map(classify_source_type))
         [SOURCE_COLUMNS].sort_values("source_id")
     )
