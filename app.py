@@ -92,4 +92,10 @@ if is_rtl(language):
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 """
 st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
+# The document's language and direction as attributes (screen readers, browser shaping, tests).
+direction = "rtl" if is_rtl(language) else "ltr"
+st.html(f"""<script>
+  document.documentElement.lang = "{language}";
+  for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
+</script>""", unsafe_allow_javascript=True, width="content")
 page.run()
