@@ -141,6 +141,24 @@ else:
     st.page_link("views/compare.py", label=ctx.t("compare_with_peers"), icon=":material/bar_chart:",
                  query_params={"cities": ",".join([city_id, *peers.city_id])})
 
+# --- since the 2016 City Migration Profile -------------------------------------------------
+changes = call("profile", "changes_since_2016", city_id)
+st.subheader(ctx.t("since_2016_title"))
+if changes.empty:
+    st.info(ctx.t("since_2016_none", city=city))
+else:
+    st.caption(ctx.t("since_2016_note"))
+    text_table(pd.DataFrame({
+        ctx.t("col_indicator"): [ctx.label("indicators", i) for i in changes.indicator_id],
+        ctx.t("col_profile_value"): [f"{fmt(v, u, ctx.lang)} ({y})" for v, u, y in
+                                     zip(changes.profile_value, changes.unit, changes.profile_year)],
+        ctx.t("col_latest_value"): [f"{fmt(v, u, ctx.lang)} ({int(y)})" if pd.notna(v) else ctx.t("no_later_official")
+                                    for v, u, y in zip(changes.latest_value, changes.unit, changes.latest_year)],
+        ctx.t("col_change"): ["" if pd.isna(c) else (fmt(c, u, ctx.lang) if u != "percent" else
+                                                     f"{c:+.1f} {ctx.t('points')}") for c, u in zip(changes.change, changes.unit)],
+        ctx.t("col_caveat"): ["⚠ " + "; ".join(ctx.t(f"change_{c}") for c in codes) if codes else "" for codes in changes.change_codes],
+        ctx.t("source"): changes.latest_publisher.fillna("")}), ctx)
+
 # --- gaps and national context -------------------------------------------------------------
 left, right = st.columns(2)
 with left:
