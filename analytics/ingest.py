@@ -221,7 +221,7 @@ def _row_problems(frame: pd.DataFrame, limits: bounds.Limits) -> list[tuple]:
         parsed.append({"line": n, "year": year, "value": value, "unit": row.unit, "city_id": row.city_id,
                        "geo_level": row.geo_level, "indicator_id": row.indicator_id})
     # Plausibility bounds (one place: analytics.bounds), on the rows whose year / value are numbers.
-    checked = pd.DataFrame(parsed)
+    checked = pd.DataFrame(parsed, columns=["line", "year", "value", "unit", "city_id", "geo_level", "indicator_id"])
     for i, column, reason in bounds.frame_problems(checked[checked.value.notna() | checked.year.notna()], limits):
         problems.append((int(checked.line[i]), column, reason))
     dup = frame.duplicated(KEY, keep="first")
