@@ -21,7 +21,7 @@ import string
 import unicodedata
 from urllib.parse import quote, urlsplit
 
-_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
+_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;"}
 _MARKDOWN = set(string.punctuation) - set(_HTML)
 # Characters that change how the rest of a line displays without being visible themselves.
 _INVISIBLE = {"\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
