@@ -61,6 +61,8 @@ NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_NAME_BYTES = 200
 # Test hook: stop at a named moment of ingest_file (see _pause); never set in normal use.
 PAUSE_ENV = "MC2CM_INGEST_PAUSE_AT"
+PAUSE_FILE_ENV = "MC2CM_INGEST_PAUSE_FILE"
+PAUSE_SECONDS_ENV = "MC2CM_INGEST_PAUSE_SECONDS"
 MOMENTS = ("checked", "staged", "built", "journal", "committed")
 
 
@@ -313,10 +315,10 @@ def _pause(moment: str) -> None:
     a test can kill the process at that moment."""
     if os.environ.get(PAUSE_ENV) != moment:
         return
-    marker = os.environ.get("MC2CM_INGEST_PAUSE_FILE")
+    marker = os.environ.get(PAUSE_FILE_ENV)
     if marker:
         Path(marker).write_text(moment)
-    time.sleep(float(os.environ.get("MC2CM_INGEST_PAUSE_SECONDS", "60")))
+    time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
 
 
 @contextmanager
