@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.compare import CITY_LEVELS, best_figures
+from analytics.rules import is_official
 
 KEY_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born",
                   "foreign_born_share", "immigrants_share", "migration_background_share", "refugees_registered")
@@ -15,14 +16,20 @@ REFUGEE_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_se
 
 
 def key_figures(con, city_id: str) -> pd.DataFrame:
-    """The latest value of each key indicator for the city (best territory and source, as in
-    compare_cities), with year, concept, territory and source."""
+    """The latest value of each key indicator for the city (the figure-choice rule of
+    analytics.rules), with year, concept, territory and source.
+
+    ``shown_as`` says where the City profile puts it: ``card`` for official statistics, a
+    city administration or a UN agency (official figures first), ``other`` for figures that
+    only research, secondary reports or estimates give (listed below the cards, marked).
+    """
     best = best_figures(con, KEY_INDICATORS, [city_id], per_indicator=True)
     order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
     best = best.assign(_order=best.indicator_id.map(order)).sort_values("_order")
+    best["shown_as"] = ["card" if is_official(t) else "other" for t in best.source_type]
     out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
                                                  "geo_level", "publisher", "source_url", "source_id", "source_type", "is_estimate",
-                                                 "n_alternatives", "flag"]]
+                                                 "n_alternatives", "flag", "shown_as"]]
     return out.reset_index(drop=True)
 
 

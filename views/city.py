@@ -33,16 +33,27 @@ st.subheader(ctx.t("key_figures", city=city))
 if profile.empty:
     st.info(ctx.t("no_data"))
 else:
+    cards, others = profile[profile.shown_as == "card"], profile[profile.shown_as == "other"]
+    if cards.empty:
+        st.info(ctx.t("no_official_figures", city=city))
     cols = st.columns(4)
-    for i, row in enumerate(profile.itertuples()):
+    for i, row in enumerate(cards.itertuples()):
         with cols[i % 4].container(border=True):
-            value = fmt(row.value, row.unit, ctx.lang)
-            st.metric(ctx.label("indicators", row.indicator_id), value + (f" ({ctx.t('estimate_short')})" if row.is_estimate else ""))
+            st.metric(ctx.label("indicators", row.indicator_id), fmt(row.value, row.unit, ctx.lang))
             st.caption(plain(f"{int(row.year)} · {ctx.label('concepts', row.concept)} · {row.geo_unit}"))
             st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source')}: {row.publisher}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if row.n_alternatives:
                 st.caption(plain(ctx.t("n_other_figures", n=int(row.n_alternatives))))
+    if not others.empty:
+        st.markdown(f"**{ctx.t('other_figures_title')}**")
+        text_table(pd.DataFrame({
+            ctx.t("col_indicator"): [ctx.label("indicators", i) for i in others.indicator_id],
+            ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in zip(others.value, others.unit)],
+            ctx.t("col_year"): others.year.astype(int).astype(str),
+            ctx.t("col_territory"): others.geo_unit,
+            ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in zip(others.source_type, others.is_estimate)],
+            ctx.t("source"): others.publisher}), ctx)
     st.caption(ctx.t("choice_rule_short"))
 
 # --- trends ------------------------------------------------------------------------------
