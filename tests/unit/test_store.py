@@ -82,7 +82,8 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         ("export.readme", (table, FILTERS, URL), {}), ("export.zip_bundle", (table, FILTERS, URL), {}),
         ("export.to_excel_bytes", (table,), {}), ("export.validate_filters", (FILTERS,), {}),
         *[("export.export", (FILTERS, fmt, URL), {}) for fmt in ("csv", "xlsx", "parquet", "zip")],
-        ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}),
+        ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}), ("reference.labels", (), {}),
+        ("reference.city_order", (), {}),
         ("compare.available_indicators", (list(CITIES), 2), {}),
         ("spatial.cross_city_indices", (list(CITIES),), {}), ("spatial.small_multiples", (6, list(CITIES)), {}),
         ("origins.shared_origins", (10, list(CITIES)), {}), ("coverage.missing_core_indicators", (list(CITIES),), {}),
@@ -261,7 +262,9 @@ def test_db_connect_follows_mc2cm_db(monkeypatch, parquet_dir):
 
     monkeypatch.setenv("MC2CM_DB", str(parquet_dir))
     con = connect()
-    assert con.execute("SELECT count(*) FROM cities").fetchone()[0] == 9
+    from analytics.rules import city_ids
+
+    assert con.execute("SELECT count(*) FROM cities").fetchone()[0] == len(city_ids())
     con.close()
 
 
