@@ -539,7 +539,7 @@ def _readme(con, dataset: str, summary: pd.DataFrame, filters: dict, url: str = 
     lines = [f"# {DASHBOARD}: data download", "",
              f"Data version `{data_version(con)}`, downloaded {date.today().isoformat()}.", "",
              f"`{meta['file']}` holds {n_rows} {meta['what']} (UTF-8, tidy long format) from "
-             f"{summary.source_id.nunique() if not summary.empty else 0} sources for {cities}; years {years} "
+             f"{summary.source_id.nunique() if not summary.empty else 0} source(s) for {cities}; years {years} "
              "(only the years listed exist).",
              "Every row carries its source (source_id, publisher, source_title, source_url, source_type, licence), its "
              "definition (concept) and its year. Figures from different concepts or territories are **not comparable**; "
@@ -593,7 +593,7 @@ CREATE OR REPLACE TEMP MACRO mc2cm_layout(d, e) AS CASE
          || 'e' || CASE WHEN e >= 0 THEN '+' ELSE '-' END || CAST(abs(e) AS VARCHAR) END;
 CREATE OR REPLACE TEMP MACRO mc2cm_number(x) AS CASE
     WHEN x IS NULL THEN NULL
-    WHEN isnan(x) THEN 'nan'
+    WHEN isnan(x) THEN NULL  -- pandas holds NaN as missing: Arrow writes an empty cell
     WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'inf' ELSE '-inf' END
     WHEN x = 0 THEN CASE WHEN starts_with(CAST(x AS VARCHAR), '-') THEN '-0' ELSE '0' END
     ELSE CASE WHEN x < 0 THEN '-' ELSE '' END
