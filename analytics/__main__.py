@@ -68,10 +68,11 @@ def cmd_ingest(args) -> int:
 
 def cmd_export(args) -> int:
     from analytics.db import connect
-    from analytics.export import write_file, years_available
+    from analytics.export import limit_memory, write_file, years_available
 
     try:
         con = connect()
+        limit_memory(con, args.memory_limit)
         if args.dataset == "area_counts":
             years = list(args.year)
             if not years and list(args.years) != [1900, 2100]:  # a range: the years in it that exist
@@ -121,6 +122,7 @@ def main(argv=None) -> int:
     p.add_argument("--year", action="append", type=int, default=[], help="area_counts: a year that exists (repeat)")
     p.add_argument("--years", nargs=2, type=int, default=[1900, 2100], metavar=("FROM", "TO"))
     p.add_argument("--format", choices=["csv", "xlsx", "parquet", "geojson", "zip"], default="csv")
+    p.add_argument("--memory-limit", default="256MB", help="DuckDB memory cap; larger sorts spill to a temporary folder")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)

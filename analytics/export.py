@@ -53,7 +53,10 @@ _OBSERVATIONS_SELECT = """SELECT o.city_id, c.name AS city, o.indicator_id, i.la
        s.publisher, s.title AS source_title, s.url AS source_url, s.source_type, s.licence
 FROM observations o JOIN sources s USING (source_id) JOIN indicators i USING (indicator_id)
 JOIN cities c USING (city_id)"""
-_OBSERVATIONS_ORDER = "ORDER BY o.city_id, o.indicator_id, o.year, o.breakdown, o.breakdown_value, o.source_id"
+# Row order (the table's key, so the order is total and both writers agree): (alias, column)
+_OBSERVATIONS_ORDER_KEYS = [("o", "city_id"), ("o", "indicator_id"), ("o", "year"), ("o", "breakdown"), ("o", "breakdown_value"),
+                            ("o", "source_id"), ("o", "geo_unit")]
+_OBSERVATIONS_ORDER = "ORDER BY " + ", ".join(f"{a}.{c}" for a, c in _OBSERVATIONS_ORDER_KEYS)
 
 # Group labels and concepts come from the area_groups catalog; single nationalities
 # (``nationality:ISO3``) are foreign citizens of that country, labelled with the country's name,
@@ -68,7 +71,8 @@ _AREA_COUNTS_SELECT = """SELECT c.city_id, ci.name AS city, c.area_id, a.area_na
 FROM area_counts c JOIN areas a USING (city_id, area_id) JOIN cities ci USING (city_id)
 JOIN sources s ON s.source_id = c.source_id LEFT JOIN area_groups g ON g.group_id = c.group_id
 LEFT JOIN countries k ON c.group_id LIKE 'nationality:%' AND k.iso3 = replace(c.group_id, 'nationality:', '')"""
-_AREA_COUNTS_ORDER = "ORDER BY c.city_id, c.year, a.area_level, c.area_id, c.group_id, c.source_id"
+_AREA_COUNTS_ORDER_KEYS = [("c", "city_id"), ("c", "year"), ("a", "area_level"), ("c", "area_id"), ("c", "group_id"), ("c", "source_id")]
+_AREA_COUNTS_ORDER = "ORDER BY " + ", ".join(f"{a}.{c}" for a, c in _AREA_COUNTS_ORDER_KEYS)
 
 # filter key -> column, per dataset
 _OBSERVATION_FILTERS = (("cities", "o.city_id"), ("indicators", "o.indicator_id"), ("concepts", "o.concept"),
@@ -88,7 +92,7 @@ def _in(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join('?' * len(values))})", values
 
 
-def _observations_query(filters: dict) -> tuple[str, list]:
+def _observations_query(filters: dict, ordered: bool = True) -> tuple[str, list]:
     """SQL and bound parameters of the observations table for ``filters`` (empty filter = all);
     ``years`` is an inclusive range ``(from, to)``."""
     clauses, params = [], []
@@ -99,10 +103,10 @@ def _observations_query(filters: dict) -> tuple[str, list]:
     years = filters.get("years") or (1900, 2100)
     clauses.append("o.year BETWEEN ? AND ?")
     params += [int(years[0]), int(years[1])]
-    return f"{_OBSERVATIONS_SELECT}\nWHERE {' AND '.join(clauses)}\n{_OBSERVATIONS_ORDER}", params
+    return f"{_OBSERVATIONS_SELECT}\nWHERE {' AND '.join(clauses)}" + (f"\n{_OBSERVATIONS_ORDER}" if ordered else ""), params
 
 
-def _area_counts_query(filters: dict) -> tuple[str, list]:
+def _area_counts_query(filters: dict, ordered: bool = True) -> tuple[str, list]:
     """SQL and bound parameters of the district counts for ``filters`` (empty filter = all);
     ``years`` is a list of years (district counts exist for scattered years)."""
     clauses, params = [], []
@@ -113,14 +117,14 @@ def _area_counts_query(filters: dict) -> tuple[str, list]:
         clause, values = _in(column, values)
         clauses.append(clause)
         params += values
-    return f"{_AREA_COUNTS_SELECT}\nWHERE {' AND '.join(clauses)}\n{_AREA_COUNTS_ORDER}", params
+    return f"{_AREA_COUNTS_SELECT}\nWHERE {' AND '.join(clauses)}" + (f"\n{_AREA_COUNTS_ORDER}" if ordered else ""), params
 
 
-def _query(dataset: str, filters: dict) -> tuple[str, list]:
+def _query(dataset: str, filters: dict, ordered: bool = True) -> tuple[str, list]:
     if dataset == "observations":
-        return _observations_query(filters)
+        return _observations_query(filters, ordered)
     if dataset == "area_counts":
-        return _area_counts_query(filters)
+        return _area_counts_query(filters, ordered)
     raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
 
 
@@ -591,8 +595,11 @@ CREATE OR REPLACE TEMP MACRO mc2cm_layout(d, e) AS CASE
     WHEN e BETWEEN -6 AND -1 THEN '0.' || repeat('0', CAST(-e - 1 AS BIGINT)) || d
     ELSE left(d, 1) || CASE WHEN length(d) > 1 THEN '.' || substr(d, 2) ELSE '' END
          || 'e' || CASE WHEN e >= 0 THEN '+' ELSE '-' END || CAST(abs(e) AS VARCHAR) END;
+CREATE OR REPLACE TEMP MACRO mc2cm_short(s) AS CASE WHEN suffix(s, '.0') THEN left(s, CAST(length(s) - 2 AS INTEGER)) ELSE s END;
 CREATE OR REPLACE TEMP MACRO mc2cm_number(x) AS CASE
     WHEN x IS NULL THEN NULL
+    -- the common case: DuckDB prints 1e-4 <= |x| < 1e16 as plain decimals, Arrow too below 1e10 (minus a trailing .0)
+    WHEN abs(x) >= 0.0001 AND abs(x) < 10000000000 THEN mc2cm_short(CAST(x AS VARCHAR))
     WHEN isnan(x) THEN NULL  -- pandas holds NaN as missing: Arrow writes an empty cell
     WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'inf' ELSE '-inf' END
     WHEN x = 0 THEN CASE WHEN starts_with(CAST(x AS VARCHAR), '-') THEN '-0' ELSE '0' END
@@ -615,7 +622,7 @@ def _quote_identifier(name: str) -> str:
 def _copy_select(con, dataset: str, filters: dict, csv: bool) -> tuple[str, list, list[str], list[str]]:
     """The SELECT that COPY writes: text neutralised (both formats) and, for CSV, numbers formatted
     as Arrow prints them. Returns sql, params, column names and the text columns to quote."""
-    sql, params = _query(dataset, filters)
+    sql, params = _query(dataset, filters, ordered=False)  # ordered once, outside
     con.execute(_MACROS)
     columns = _columns(con, sql, params)
     order = OBSERVATION_COLUMNS if dataset == "observations" else AREA_COUNT_COLUMNS
@@ -630,7 +637,10 @@ def _copy_select(con, dataset: str, filters: dict, csv: bool) -> tuple[str, list
             parts.append(f"mc2cm_number(q.{ident}) AS {ident}")
         else:
             parts.append(f"q.{ident}")
-    return f"SELECT {', '.join(parts)} FROM ({sql}) q", params, order, text
+    # Ordered in the outer query (DuckDB does not promise that a subquery's order survives).
+    keys = _OBSERVATIONS_ORDER_KEYS if dataset == "observations" else _AREA_COUNTS_ORDER_KEYS
+    order_by = ", ".join(f"q.{_quote_identifier(c)}" for _, c in keys)
+    return f"SELECT {', '.join(parts)} FROM ({sql}) q ORDER BY {order_by}", params, order, text
 
 
 def _copy_path(path) -> str:
@@ -648,17 +658,19 @@ def write_csv_file(con, filters: dict, path, dataset: str = "observations") -> i
     select, params, names, text = _copy_select(con, dataset, filters, csv=True)
     path = Path(path)
     body = path.with_name(f".{path.name}.body{os.getpid()}")
+    part = path.with_name(f".{path.name}.part{os.getpid()}")
     try:
         quoted = ", ".join(_quote_identifier(n) for n in text)
-        con.execute(f"COPY ({select}) TO '{_copy_path(body)}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
-                    f"ESCAPE '\"', NULL '', FORCE_QUOTE ({quoted}))", params)
-        with open(path, "wb") as out, open(body, "rb") as part:
+        n = con.execute(f"COPY ({select}) TO '{_copy_path(body)}' (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', "
+                        f"ESCAPE '\"', NULL '', FORCE_QUOTE ({quoted}))", params).fetchone()[0]
+        with open(part, "wb") as out, open(body, "rb") as rows:  # Arrow quotes every header name; DuckDB only forced ones
             out.write((",".join(_quote_identifier(n) for n in names) + "\n").encode("utf-8"))
-            shutil.copyfileobj(part, out, 1 << 20)
+            shutil.copyfileobj(rows, out, 1 << 20)
+        os.replace(part, path)  # a failed export leaves no half-written file
     finally:
         body.unlink(missing_ok=True)
-    sql, params = _query(dataset, filters)
-    return con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        part.unlink(missing_ok=True)
+    return int(n)
 
 
 def write_parquet_file(con, filters: dict, path, dataset: str = "observations") -> int:
@@ -666,8 +678,14 @@ def write_parquet_file(con, filters: dict, path, dataset: str = "observations") 
     Same columns, types and values as ``to_parquet_bytes``. Returns the number of rows written."""
     validate_filters(con, filters, dataset)
     select, params, _, _ = _copy_select(con, dataset, filters, csv=False)
-    con.execute(f"COPY ({select}) TO '{_copy_path(path)}' (FORMAT parquet, COMPRESSION zstd)", params)
-    return con.execute(f"SELECT count(*) FROM read_parquet('{_copy_path(path)}')").fetchone()[0]
+    path = Path(path)
+    part = path.with_name(f".{path.name}.part{os.getpid()}")
+    try:
+        n = con.execute(f"COPY ({select}) TO '{_copy_path(part)}' (FORMAT parquet, COMPRESSION zstd)", params).fetchone()[0]
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return int(n)
 
 
 def write_zip_file(con, filters: dict, path, dataset: str = "observations", url: str = "") -> int:
@@ -753,11 +771,20 @@ def export(con, filters: dict, fmt: str, url: str = "", city_id: str | None = No
     return zip_bundle(con, table, filters, url)
 
 
+def limit_memory(con, limit: str = "256MB") -> None:
+    """Cap DuckDB's memory on ``con`` (it then sorts large exports on disk, in a temporary
+    folder). Measured on 1,000,000 synthetic observations (docs/downloads.md): a full CSV took
+    +1,226 MiB unbounded and +270 MiB at 256MB, same bytes."""
+    spill = Path(tempfile.gettempdir()) / "mc2cm-duckdb-spill"
+    con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+    con.execute(f"SET temp_directory = '{_copy_path(spill)}'")
+
+
 def write_file(con, filters: dict, fmt: str, path, url: str = "", city_id: str | None = None,
                dataset: str = "observations") -> int:
-    """Write a download to ``path``: csv, parquet and zip stream from DuckDB (constant memory);
-    xlsx and geojson are built in memory (Excel holds at most 1,048,576 rows anyway).
-    Returns the number of bytes written."""
+    """Write a download to ``path``: csv, parquet and zip stream from DuckDB (see ``limit_memory``
+    to bound DuckDB's own memory); xlsx and geojson are built in memory (Excel holds at most
+    1,048,576 rows anyway). Returns the number of bytes written."""
     if fmt == "csv":
         write_csv_file(con, filters, path, dataset)
     elif fmt == "parquet":
