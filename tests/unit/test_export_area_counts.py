@@ -116,3 +116,10 @@ def test_geojson_carries_the_licence(con):
     geo = json.loads(export.areas_geojson_bytes(con, "madrid"))
     props = [f["properties"] for f in geo["features"] if f["properties"].get("count_year")]
     assert props and all(p["count_year"] == 2023 and p["count_licence"] for p in props)
+
+
+def test_docs_list_the_area_count_columns_in_order():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "downloads.md").read_text()
+    assert ", ".join(export.AREA_COUNT_COLUMNS) in " ".join(docs.split())
