@@ -69,11 +69,10 @@ def cmd_ingest(args) -> int:
 
 def cmd_export(args) -> int:
     from analytics.db import connect
-    from analytics.export import limit_memory, write_file, years_available
+    from analytics.export import write_file, years_available
 
     try:
         con = connect()
-        limit_memory(con, args.memory_limit)
         if args.dataset == "area_counts":
             years = list(args.year)
             if not years and list(args.years) != [1900, 2100]:  # a range: the years in it that exist
@@ -88,7 +87,7 @@ def cmd_export(args) -> int:
                        "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
         filters = {k: v for k, v in filters.items() if v}
         size = write_file(con, filters, args.format, args.output, city_id=args.city[0] if args.city and len(args.city) == 1 else None,
-                          dataset=args.dataset)
+                          dataset=args.dataset, memory_limit=args.memory_limit)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -467,7 +467,7 @@ def areas_geojson_bytes(con, city_id: str, year: int | None = None) -> bytes:
     import shapely
 
     areas = con.execute("SELECT city_id, area_id, area_name, area_level, parent_area_id, area_km2, source_id AS boundary_source_id, geometry "
-                        "FROM areas WHERE city_id = ?", [city_id]).df()
+                        "FROM areas WHERE city_id = ? ORDER BY area_level, area_id", [city_id]).df()
     counts = area_counts_table(con, city_id)
     if year is None and not counts.empty:
         year = int(counts.year.max())
@@ -771,7 +771,7 @@ def export(con, filters: dict, fmt: str, url: str = "", city_id: str | None = No
     return zip_bundle(con, table, filters, url)
 
 
-def limit_memory(con, limit: str = "256MB") -> None:
+def _limit_memory(con, limit: str = "256MB") -> None:
     """Cap DuckDB's memory on ``con`` (it then sorts large exports on disk, in a temporary
     folder). Measured on 1,000,000 synthetic observations (docs/downloads.md): a full CSV took
     +1,226 MiB unbounded and +270 MiB at 256MB, same bytes."""
@@ -781,10 +781,13 @@ def limit_memory(con, limit: str = "256MB") -> None:
 
 
 def write_file(con, filters: dict, fmt: str, path, url: str = "", city_id: str | None = None,
-               dataset: str = "observations") -> int:
-    """Write a download to ``path``: csv, parquet and zip stream from DuckDB (see ``limit_memory``
-    to bound DuckDB's own memory); xlsx and geojson are built in memory (Excel holds at most
-    1,048,576 rows anyway). Returns the number of bytes written."""
+               dataset: str = "observations", memory_limit: str | None = None) -> int:
+    """Write a download to ``path``: csv, parquet and zip stream from DuckDB; xlsx and geojson are
+    built in memory (Excel holds at most 1,048,576 rows anyway). ``memory_limit`` (e.g. "256MB")
+    caps DuckDB's memory on ``con`` for this and later queries (see ``_limit_memory``).
+    Returns the number of bytes written."""
+    if memory_limit:
+        _limit_memory(con, memory_limit)
     if fmt == "csv":
         write_csv_file(con, filters, path, dataset)
     elif fmt == "parquet":

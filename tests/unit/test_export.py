@@ -101,7 +101,8 @@ def test_citation_names_each_provider_once_and_stays_short(con):
     works = [w for line in entries for w in line.split(": ", 1)[1].split("; ")]
     assert len(works) == len(set(works))
     assert sum(line.count("Bereits 18.000 Asylwerber") for line in lines) == 1  # two source ids, one work
-    assert lines[0].count("MC2CM city migration dashboard") == 1 and "and 11 others" in lines[0]
+    assert len(lines) == len(names) + 3  # short form, blank line, heading, one line per provider
+    assert lines[0].count("MC2CM city migration dashboard") == 1 and f"and {len(names) - 3} others (" in lines[0]
 
 
 def test_provider_name():
