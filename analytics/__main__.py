@@ -5,7 +5,8 @@ Commands
 data              re-run every harmonise step from the shared data (MC2CM_RAW, default ../shared/data)
 build             validate data/harmonised and build the database atomically (MC2CM_DB)
 ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuild; a rejected file changes nothing
-export ...        filtered observations as csv | xlsx | parquet | geojson | zip (see docs/downloads.md)
+export ...        filtered observations or district counts (--dataset area_counts) as csv | xlsx | parquet |
+                  geojson | zip; csv, parquet and zip stream from DuckDB (see docs/downloads.md)
 summary           row counts per table
 publish --parquet DIR   every table as Parquet files (per-city tables partitioned by city) for MC2CM_DB=DIR (docs/scaling.md)
 """
@@ -79,20 +80,29 @@ def cmd_ingest(args) -> int:
 
 def cmd_export(args) -> int:
     from analytics.db import connect
-    from analytics.export import export
+    from analytics.export import write_file, years_available
 
-    filters = {"cities": args.city, "indicators": args.indicator, "concepts": args.concept, "themes": args.theme,
-               "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
-    filters = {k: v for k, v in filters.items() if v}
     try:
         con = connect()
-        data = export(con, filters, args.format, city_id=args.city[0] if args.city and len(args.city) == 1 else None)
+        if args.dataset == "area_counts":
+            years = list(args.year)
+            if not years and list(args.years) != [1900, 2100]:  # a range: the years in it that exist
+                wanted = set(range(args.years[0], args.years[1] + 1))
+                years = [y for y in years_available(con, args.city, args.group, args.area_level) if y in wanted]
+                if not years:
+                    raise ValueError(f"no district counts between {args.years[0]} and {args.years[1]} for this selection")
+            filters = {"cities": args.city, "years": years, "groups": args.group, "area_levels": args.area_level,
+                       "source_types": args.source_type}
+        else:
+            filters = {"cities": args.city, "indicators": args.indicator, "concepts": args.concept, "themes": args.theme,
+                       "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
+        filters = {k: v for k, v in filters.items() if v}
+        size = write_file(con, filters, args.format, args.output, city_id=args.city[0] if args.city and len(args.city) == 1 else None,
+                          dataset=args.dataset, memory_limit=args.memory_limit)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    with open(args.output, "wb") as handle:
-        handle.write(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
+    print(f"wrote {args.output} ({size:,} bytes)")
     return 0
 
 
@@ -131,11 +141,15 @@ def main(argv=None) -> int:
     p.add_argument("--replace", action="store_true", help="replace a previously ingested file of the same name")
     p.add_argument("--harmonised", help="the harmonised data folder (default data/harmonised; tests use a copy)")
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("export", help="export filtered observations (csv, xlsx, parquet, geojson, zip)")
-    for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type"):
+    p = sub.add_parser("export", help="export filtered observations or district counts (csv, xlsx, parquet, geojson, zip)")
+    p.add_argument("--dataset", choices=["observations", "area_counts"], default="observations",
+                   help="observations (city figures, default) or area_counts (district counts)")
+    for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type", "group", "area-level"):
         p.add_argument(f"--{name}", action="append", default=[], help="repeat to select several")
+    p.add_argument("--year", action="append", type=int, default=[], help="area_counts: a year that exists (repeat)")
     p.add_argument("--years", nargs=2, type=int, default=[1900, 2100], metavar=("FROM", "TO"))
     p.add_argument("--format", choices=["csv", "xlsx", "parquet", "geojson", "zip"], default="csv")
+    p.add_argument("--memory-limit", default="256MB", help="DuckDB memory cap; larger sorts spill to a temporary folder")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
