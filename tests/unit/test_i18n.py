@@ -67,7 +67,7 @@ def catalog_ids() -> dict[str, list[str]]:
         "groups": _ids("area_groups.yaml", "groups", "group_id"),
         "source_types": sorted(set(SOURCE_TYPES) | set(english["source_types"])),
         "area_levels": list(english["area_levels"]),
-        "membership": list(english["membership"]),
+        "membership": sorted(set(english["membership"]) | set(_ids("cities.yaml", "membership_codes", "membership"))),
     }
 
 
@@ -98,7 +98,7 @@ def test_no_key_unknown_to_english(lang):
 SAME_AS_ENGLISH = {
     "fr": {"language_en", "language_fr", "language_ar", "source", "sources", "comparable", "caveat_source", "concepts",
            "population", "col_concept", "col_population", "index_gini", "national_short", "download_parquet",
-           "sources_header"},
+           "sources_header", "points"},
     "ar": {"language_en", "language_fr", "language_ar", "caveat_source", "trend_title", "download_parquet"},
 }
 
@@ -260,6 +260,8 @@ def looks_like_text(value: str) -> bool:
         return False
     if text.startswith((":material/", "<style")) or re.search(r"\{[^}]*:[^}]*;", text):  # icons, CSS
         return False
+    if re.search(r"<script|document\.|querySelector", text):  # JavaScript
+        return False
     if re.match(r"(?is)(select|with|insert|create|update|delete|copy)\s", text):  # SQL
         return False
     if re.fullmatch(r"[a-z0-9_.:/\-+%#,=|*]+", text):  # ids, keys, paths, formats
@@ -341,6 +343,7 @@ def test_allow_list_has_no_stale_entry():
     ('st.markdown("<style>h1 {font-size: 2rem;}</style>", unsafe_allow_html=True)', []),
     ('st.page_link("views/city.py", icon=":material/map:")', []),
     ('con.execute("SELECT a, b FROM t")', []),
+    ('st.html(f"<script>document.documentElement.lang = {x};</script>")', []),
     ('if kind == "Other thing": pass', []),
 ])
 def test_literal_check_can_fail(source, flagged):
