@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import tempfile
+
 import pytest
 
 from analytics import spatial
@@ -83,7 +85,11 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         ("export.to_excel_bytes", (table,), {}), ("export.validate_filters", (FILTERS,), {}),
         *[("export.export", (FILTERS, fmt, URL), {}) for fmt in ("csv", "xlsx", "parquet", "zip")],
         ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}), ("reference.labels", (), {}),
-        ("reference.city_order", (), {}),
+        ("reference.city_order", (), {}), ("export.years_available", ("madrid",), {}),
+        ("export.area_counts_table", (list(CITIES),), {"group_ids": ["total"]}),
+        *[(f"export.write_{kind}_file", (FILTERS, str(Path(tempfile.gettempdir()) / f"mc2cm-store-case.{kind}")), {})
+          for kind in ("csv", "parquet", "zip")],
+        ("export.write_file", (FILTERS, "csv", str(Path(tempfile.gettempdir()) / "mc2cm-store-case-any.csv")), {}),
         ("compare.available_indicators", (list(CITIES), 2), {}),
         ("spatial.cross_city_indices", (list(CITIES),), {}), ("spatial.small_multiples", (6, list(CITIES)), {}),
         ("origins.shared_origins", (10, list(CITIES)), {}), ("coverage.missing_core_indicators", (list(CITIES),), {}),
@@ -200,10 +206,6 @@ def test_best_figures_ties_do_not_depend_on_storage_order(stores):
     pd.testing.assert_series_equal(a.preferred, b.preferred)
 
 
-@pytest.mark.xfail(strict=True, reason="export.observations_table orders by city, indicator, year, breakdown, "
-                   "breakdown_value, source_id but not geo_unit, so the exact CSV (and export.areas_geojson_bytes, which "
-                   "has no ORDER BY) depends on storage order. Fix: add o.geo_unit after o.year in the ORDER BY of "
-                   "observations_table and selection_sql; ORDER BY area_level, area_id in areas_geojson_bytes.")
 def test_download_row_order_does_not_depend_on_storage_order(stores):
     from analytics.export import areas_geojson_bytes, export
 
