@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test data build bench e2e-deps clean
+.PHONY: run test data build bench e2e-deps brief-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,11 @@ $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/
 	MC2CM_DB=$(DB) $(PY) -m analytics build
 
 ## run: set up the environment, build the database if needed, serve the app on localhost
-run: $(VENV)/.installed $(DB)
+run: $(VENV)/.installed $(DB) brief-deps
 	MC2CM_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
-test: $(VENV)/.installed $(DB) e2e-deps
+test: $(VENV)/.installed $(DB) e2e-deps brief-deps
 	MC2CM_DB=$(DB) $(PY) -m pytest -q
 
 ## data: re-run the harmonise steps from ../shared/data (or MC2CM_RAW), then rebuild
@@ -48,3 +48,17 @@ e2e-deps:
 
 clean:
 	rm -rf $(VENV) $(DB)
+
+# Briefs (PDF / PPTX chart images): Chromium for kaleido, Noto fonts (SIL Open Font License)
+# with Arabic glyphs for WeasyPrint and Chromium, poppler-utils (pdftotext/pdftoppm) for the tests.
+brief-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "NotoSansArabic" || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; PDF/PPTX briefs will say what is missing"; \
+	  else echo "note: missing$$missing and not root: run 'sudo apt-get install -y$$missing' for PDF and PPTX briefs"; fi; \
+	fi

@@ -71,7 +71,7 @@ def make(con, kind: str, *, city_id: str | None = None, city_ids=None, indicator
 
     check_dependencies(fmt)
     with contextlib.ExitStack() as stack:
-        if fmt == "pdf":  # Chromium starts while the content is read
+        if fmt == "pdf" or (fmt == "pptx" and keep_renderer):  # Chromium starts while the content is read
             from briefs.images import image_server
 
             stack.enter_context(image_server(keep=keep_renderer))

@@ -142,6 +142,28 @@ def _peer_reason(ctx: Context, code: str) -> str:
     return text
 
 
+TITLE_CHARS = 68  # a bold print-mode title (17 px) fits about 70 characters in a 760 px chart
+
+
+def fit_titles(charts, width: int = TITLE_CHARS) -> None:
+    """Wrap long chart titles inside the figure (plotly never wraps a title, so a long one is
+    cut at the frame's edge, at the left in right-to-left layouts). The Chart's own ``title``
+    is left as it is (slides and captions wrap text themselves)."""
+    from figures.style import _escape, _wrap
+
+    for chart in charts:
+        if len(chart.title) > width:
+            fig = chart.figure
+            lines = _wrap(chart.title, width)
+            # plotly anchors a multi-line title's first line, not its top: move it down and
+            # grow the top margin by the extra lines
+            extra = (len(lines) - 1) * (fig.layout.title.font.size or 17) * 1.3
+            height = fig.layout.height or 420
+            fig.update_layout(title_text="<b>" + "<br>".join(_escape(line) for line in lines) + "</b>",
+                              title_y=(fig.layout.title.y or 0.98) - extra / height,
+                              margin_t=(fig.layout.margin.t or 100) + extra)
+
+
 # --------------------------------------------------------------------------- city brief
 
 def city_brief_content(con, city_id: str, lang: str = "en", ctx: Context | None = None) -> Brief:
@@ -324,6 +346,7 @@ def city_brief_content(con, city_id: str, lang: str = "en", ctx: Context | None 
     cite = _citation(con, source_frame)
     sections += [_caveats_section(ctx, notes + [n for s in sections for c in s.charts for n in c.notes]),
                  _sources_section(ctx, source_frame), _citation_section(ctx, cite)]
+    fit_titles([c for s in sections for c in s.charts])
     return Brief("city", ctx.lang, ctx.t("brief_city_title", city=city), ctx.t("network"), sections, ctx.data_version,
                  cite, source_frame, date.today().isoformat(), f"brief-{city_id}-{ctx.lang}")
 
@@ -392,6 +415,7 @@ def comparison_brief_content(con, city_ids, indicator: str = HEADLINE, lang: str
     sections += [_caveats_section(ctx, notes + [n for s in sections for c in s.charts for n in c.notes]),
                  _sources_section(ctx, source_frame), _citation_section(ctx, cite)]
     names = ", ".join(ctx.city(c) for c in city_ids)
+    fit_titles([c for s in sections for c in s.charts])
     return Brief("comparison", ctx.lang, ctx.t("brief_comparison_title", indicator=name), names, sections,
                  ctx.data_version, cite, source_frame, date.today().isoformat(),
                  f"compare-{'-'.join(city_ids)[:60]}-{ctx.lang}")

@@ -65,7 +65,11 @@ def _textbox(slide, left, top, width, height, texts, lang, size, bold=False, col
 
 
 def _finite(v) -> bool:
-    return v is not None and isinstance(v, (int, float)) and math.isfinite(v)
+    """A real, finite number (numpy integers and floats included; None, NaN, text: no)."""
+    try:
+        return v is not None and not isinstance(v, (str, bool)) and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _number_format(fig, axis: str) -> str:
@@ -73,7 +77,7 @@ def _number_format(fig, axis: str) -> str:
     return '0.0"%"' if (layout_axis.ticksuffix or "") == "%" else "#,##0"
 
 
-def add_native_chart(slide, chart: Chart, left, top, width, height):
+def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = "en"):
     """A native PowerPoint chart from the plotly traces of a bar or line Chart (None if the
     figure has no trace of that kind)."""
     from pptx.chart.data import CategoryChartData, XyChartData
@@ -104,11 +108,14 @@ def add_native_chart(slide, chart: Chart, left, top, width, height):
     frame = slide.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width), Inches(height), data)
     pchart = frame.chart
     pchart.font.size = Pt(12)
+    pchart.has_title = False  # the slide carries the title
     pchart.has_legend = len(traces) > 1
     if pchart.has_legend:
         pchart.legend.position = XL_LEGEND_POSITION.BOTTOM
         pchart.legend.include_in_layout = False
     plot = pchart.plots[0]
+    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y")
+    pchart.value_axis.tick_labels.number_format_is_linked = False
     if chart.kind == "bar":
         plot.has_data_labels = True
         plot.data_labels.font.size = Pt(11)
@@ -116,6 +123,8 @@ def add_native_chart(slide, chart: Chart, left, top, width, height):
         plot.data_labels.number_format_is_linked = False
         if traces[0].orientation == "h":
             pchart.category_axis.reverse_order = True  # first row on top, as in the figure
+            if is_rtl(lang):
+                pchart.value_axis.reverse_order = True  # bars grow leftwards, as in the figure
         for tr, series in zip(traces, plot.series):
             colours = tr.marker.color
             if isinstance(colours, str):
@@ -175,11 +184,14 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
     for chart in charts:
         section: Section = section_of[id(chart)]
         slide = deck.slides.add_slide(blank)
-        _textbox(slide, 0.5, 0.3, SLIDE_W - 1.0, 0.9, [chart.title], lang, 28, bold=True)
+        long_title = len(chart.title) > 60
+        _textbox(slide, 0.5, 0.25, SLIDE_W - 1.0, 0.9, [chart.title], lang, 22 if long_title else 28, bold=True)
         if chart.subtitle:
-            _textbox(slide, 0.5, 1.1, SLIDE_W - 1.0, 0.5, [chart.subtitle], lang, 14, colour="#4A5560")
-        top, height = 1.65, SLIDE_H - 1.65 - 0.85
-        shape = add_native_chart(slide, chart, 0.5, top, SLIDE_W - 1.0, height) if chart.kind in NATIVE_KINDS else None
+            _textbox(slide, 0.5, 1.2 if long_title else 1.05, SLIDE_W - 1.0, 0.45, [chart.subtitle], lang, 14,
+                     colour="#4A5560")
+        top, height = 1.75, SLIDE_H - 1.75 - 0.85
+        shape = (add_native_chart(slide, chart, 0.5, top, SLIDE_W - 1.0, height, lang) if chart.kind in NATIVE_KINDS
+                 else None)
         if shape is None:
             png = images.get(id(chart))
             if png is None:
