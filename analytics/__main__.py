@@ -56,13 +56,24 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from analytics.ingest import IngestError, ingest_file
+    from pathlib import Path
 
+    from analytics.ingest import IngestError, ingest_file
+    from analytics.text_safety import printable
+
+    harmonised = Path(args.harmonised) if args.harmonised else HARMONISED_DIR
     try:
-        result = ingest_file(args.file, replace=args.replace)
+        result = ingest_file(args.file, replace=args.replace, harmonised=harmonised)
     except IngestError as error:
         print(f"ingest refused, nothing changed.\n{error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"ingest interrupted, nothing changed: {printable(args.file)}", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 -- a message, never a traceback
+        print(f"ingest failed, nothing changed: {printable(args.file)}: {type(error).__name__}: {printable(error)}",
+              file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2))
     return 0
 
@@ -156,6 +167,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("ingest", help="add an indicator file and rebuild")
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="replace a previously ingested file of the same name")
+    p.add_argument("--harmonised", help="the harmonised data folder (default data/harmonised; tests use a copy)")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("export", help="export filtered observations (csv, xlsx, parquet, geojson, zip)")
     for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type"):

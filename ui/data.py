@@ -82,23 +82,10 @@ def labels() -> dict[str, dict[str, str]]:
     return _labels(data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _labels(version: str) -> dict:
-    def pairs(frame, key, value):
-        return dict(zip(frame[key], frame[value]))
-
-    cities = lookup("cities")
-    groups = lookup("area_groups")
-    return {
-        "cities": pairs(cities, "city_id", "name"),
-        "indicators": pairs(lookup("indicators"), "indicator_id", "label"),
-        "concepts": pairs(lookup("concepts"), "concept_id", "label"),
-        "geo_levels": pairs(lookup("geo_levels"), "geo_level", "label"),
-        "themes": pairs(lookup("themes"), "theme_id", "label"),
-        "groups": pairs(groups, "group_id", "label"),
-    }
+    return call("reference", "labels")
 
 
 def city_order() -> tuple[str, ...]:
     """Every city id in catalog order (stable colours across charts)."""
-    return tuple(lookup("cities").sort_values("name").city_id)
+    return call("reference", "city_order")

@@ -89,7 +89,8 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
     ]
     for city in CITIES:
         out += [("compare.city_vs_country", ([city],), {}),
-                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees")],
+                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees",
+                                                          "changes_since_2016")],
                 ("origins.top_origins", (city, 10), {}), ("origins.top_origins", (city, 15), {}),
                 ("origins.world_map_table", (city,), {}), ("origins.origins_by_region", (city,), {}),
                 ("spatial.group_options", (city,), {}), ("spatial.default_selection", (city,), {}),
