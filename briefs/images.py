@@ -47,7 +47,7 @@ def check_kaleido() -> None:
                                 "Install it with: .venv/bin/pip install -r requirements.txt") from error
     if not find_browser():
         raise MissingDependency("Chromium (kaleido draws chart images with it)",
-                                "Install it with: sudo apt-get install -y chromium (or make brief-deps), "
+                                "Install it with: sudo apt-get install -y chromium (or make e2e-deps), "
                                 "or set BROWSER_PATH to a Chrome/Chromium executable.")
 
 

@@ -23,8 +23,8 @@ from i18n import t
 SHOTS = Path("/tmp/briefs-shots")
 CASES = [("tangier", "fr"), ("amman", "ar"), ("vienna", "en")]
 
-needs_browser = pytest.mark.skipif(find_browser() is None, reason="Chromium not installed (make brief-deps)")
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed (make brief-deps)")
+needs_browser = pytest.mark.skipif(find_browser() is None, reason="Chromium not installed (make e2e-deps)")
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed (make e2e-deps)")
 
 
 def _norm(text: str) -> str:
