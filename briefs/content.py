@@ -116,9 +116,23 @@ def _sources_section(ctx: Context, sources: pd.DataFrame) -> Section:
     return Section("sources", ctx.t("brief_sources"), [ctx.t("brief_sources_intro", n=len(sources))], table=table)
 
 
-def _citation(con, sources: pd.DataFrame) -> str:
-    frame = sources.rename(columns={"title": "source_title", "url": "source_url"})
-    return export_citation(con, frame)
+def _citation(con, sources: pd.DataFrame, city_ids) -> str:
+    """The export citation of the brief's sources, with the cities and years they give figures for."""
+    ids, cities = list(sources.source_id), list(city_ids)
+    rows = con.execute(f"""
+        SELECT o.source_id, s.publisher, s.title AS source_title, s.url AS source_url, c.name AS city, o.year
+        FROM observations o JOIN sources s USING (source_id) JOIN cities c USING (city_id)
+        WHERE o.source_id IN ({', '.join('?' * len(ids)) or "''"}) AND o.city_id IN ({', '.join('?' * len(cities))})
+        UNION ALL
+        SELECT k.source_id, s.publisher, s.title, s.url, c.name, k.year
+        FROM area_counts k JOIN sources s USING (source_id) JOIN cities c USING (city_id)
+        WHERE k.source_id IN ({', '.join('?' * len(ids)) or "''"}) AND k.city_id IN ({', '.join('?' * len(cities))})
+        UNION ALL
+        SELECT x.source_id, s.publisher, s.title, s.url, c.name, x.year
+        FROM country_context x JOIN sources s USING (source_id) JOIN cities c ON c.country_iso3 = x.iso3
+        WHERE x.source_id IN ({', '.join('?' * len(ids)) or "''"}) AND c.city_id IN ({', '.join('?' * len(cities))})""",
+                       [*ids, *cities, *ids, *cities, *ids, *cities]).df()
+    return export_citation(con, rows.drop_duplicates())
 
 
 def _citation_section(ctx: Context, text: str) -> Section:
@@ -343,7 +357,7 @@ def city_brief_content(con, city_id: str, lang: str = "en", ctx: Context | None 
     sections.append(sec)
 
     source_frame = _sources_table(con, sources)
-    cite = _citation(con, source_frame)
+    cite = _citation(con, source_frame, [city_id])
     sections += [_caveats_section(ctx, notes + [n for s in sections for c in s.charts for n in c.notes]),
                  _sources_section(ctx, source_frame), _citation_section(ctx, cite)]
     fit_titles([c for s in sections for c in s.charts])
@@ -411,7 +425,7 @@ def comparison_brief_content(con, city_ids, indicator: str = HEADLINE, lang: str
     sections.append(sec)
 
     source_frame = _sources_table(con, sources)
-    cite = _citation(con, source_frame)
+    cite = _citation(con, source_frame, city_ids)
     sections += [_caveats_section(ctx, notes + [n for s in sections for c in s.charts for n in c.notes]),
                  _sources_section(ctx, source_frame), _citation_section(ctx, cite)]
     names = ", ".join(ctx.city(c) for c in city_ids)

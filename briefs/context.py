@@ -12,27 +12,13 @@ from figures.context import Context
 
 
 def catalog_labels(con) -> dict[str, dict[str, str]]:
-    """English labels of the catalog by kind: cities, indicators, concepts, geo_levels, themes, groups.
-
-    The figures translate them through :func:`i18n.label` (the database holds English only).
-    """
-    def pairs(frame, key, value):
-        return dict(zip(frame[key], frame[value]))
-
-    cities = reference.cities(con)
-    return {
-        "cities": pairs(cities, "city_id", "name"),
-        "indicators": pairs(reference.indicators(con), "indicator_id", "label"),
-        "concepts": pairs(reference.concepts(con), "concept_id", "label"),
-        "geo_levels": pairs(reference.geo_levels(con), "geo_level", "label"),
-        "themes": pairs(reference.themes(con), "theme_id", "label"),
-        "groups": pairs(reference.area_groups(con), "group_id", "label"),
-    }
+    """English labels of the catalog by kind (one place: :func:`analytics.reference.labels`)."""
+    return reference.labels(con)
 
 
 def city_order(con) -> tuple[str, ...]:
-    """Every city id in catalog order (by name), for stable colours, as ``ui.data.city_order()``."""
-    return tuple(reference.cities(con).sort_values("name").city_id)
+    """Every city id by name, for stable colours (:func:`analytics.reference.city_order`)."""
+    return reference.city_order(con)
 
 
 def brief_context(con, lang: str = "en", mode: str = "print") -> Context:

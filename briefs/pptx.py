@@ -199,7 +199,7 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
             pic_h = height
             pic_w = pic_h * 16 / 9
             slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W - pic_w) / 2), Inches(top), Inches(pic_w), Inches(pic_h))
-        source = f"{t('source', lang)}: {chart.source}" + " · " + t("data_version_short", lang, version=brief.data_version)
+        source = f"{t('source_is', lang, publisher=chart.source)}" + " · " + t("data_version_short", lang, version=brief.data_version)
         _textbox(slide, 0.5, SLIDE_H - 0.8, SLIDE_W - 1.0, 0.6, [source], lang, 12, colour="#4A5560")
         _notes(slide, [section.title, chart.alt, t("brief_speaker_source", lang, source=chart.source),
                        (t("brief_speaker_caveats", lang) + ":\n- " + "\n- ".join(chart.notes)) if chart.notes else ""])

@@ -6,15 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.context import Context
-from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, SOURCE_MARKS, Chart, city_colours, describe, finish,
+from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, Chart, city_colours, describe, finish,
                            integer_year_axis, mirror_for_rtl, source_line, value_axis, year_span)
-from analytics.rules import MAX_YEAR_GAP
+from analytics.rules import MAX_YEAR_GAP, SOURCE_TYPES
 from i18n import value as fmt
 
 
 def standing_mark(source_type, is_estimate, ctx: Context) -> str:
     """The short badge of a figure's standing: source kind, plus 'est.' for estimates."""
-    mark = SOURCE_MARKS.get(source_type, "?")
+    mark = ctx.t(f"mark_{source_type}") if source_type in SOURCE_TYPES else "?"
     return mark + (" · " + ctx.t("estimate_short") if is_estimate is True else "")
 
 
@@ -51,7 +51,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
         patterns.append("/" if r.year_gap_flag else "")  # hatched: more than the allowed gap from the reference year
         hovers.append(f"<b>{name}</b>: {ctx.label('indicators', r.indicator_id)}<br>"
                       f"{ctx.label('concepts', r.concept)} · {r.geo_unit} · {int(r.year_used)}<br>"
-                      f"{ctx.caveat(r.caveat_codes)}<br>{ctx.t('source')}: {r.publisher}"
+                      f"{ctx.caveat(r.caveat_codes)}<br>{ctx.t('source_is', publisher=r.publisher)}"
                       f" ({ctx.label('source_types', r.source_type)})"
                       + (f"<br>{ctx.t('n_other_figures', n=int(r.n_alternatives))}" if r.n_alternatives else ""))
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=texts,
@@ -101,7 +101,7 @@ def lines_over_time(series: pd.DataFrame, ctx: Context, title: str, colour_by: s
         marks = [standing_mark(s, bool(e), ctx) for s, e in zip(part.source_type if "source_type" in part else [None] * len(part),
                                                                  part.is_estimate)]
         hover = [f"<b>{name}</b><br>{int(y)}: {fmt(v, unit, ctx.lang)} · {m}<br>{ctx.label('concepts', c)} · {g}"
-                 f"<br>{ctx.t('source')}: {p}" for y, v, m, c, g, p in
+                 f"<br>{ctx.t('source_is', publisher=p)}" for y, v, m, c, g, p in
                  zip(part.year, part.value, marks, part.concept, part.geo_unit, part.publisher)]
         fig.add_trace(go.Scatter(x=part.year, y=part.value, mode="lines+markers", name=name,
                                  line={"color": colours.get(key, CATEGORICAL[0]),

@@ -101,7 +101,7 @@ def static_choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Cont
             text = (f"<b>{r.area_name}</b><br>{legend_title}: "
                     + (percent(v, ctx.lang) if is_share else number(v, ctx.lang, 2))
                     + f"<br>{ctx.t('n_of_residents', n=number(r.group_count, ctx.lang), total=number(r.total, ctx.lang))}"
-                    + f"<br>{ctx.t('source')}: {r.publisher}" + (f" ({ctx.t('estimate')})" if r.is_estimate else ""))
+                    + f"<br>{ctx.t('source_is', publisher=r.publisher)}" + (f" ({ctx.t('estimate')})" if r.is_estimate else ""))
         else:
             colour, text = NO_DATA, feature["properties"].get("area_name", area_id)
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colour,

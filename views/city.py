@@ -13,6 +13,7 @@ from i18n import value as fmt
 from ui.data import call
 from ui.geo import area_geojson, boundary_geojson
 from ui.render import context, link, plain, show, text_table
+from ui.briefs import brief_panel
 from ui.selection import city_select
 from ui.widgets import select
 
@@ -26,6 +27,8 @@ if "membership" in cities.columns and isinstance(member.get("membership"), str):
     st.caption(plain(ctx.t("membership_line", membership=ctx.label("membership", member.membership),
                            phase=member.get("membership_phase") or "")) + (
         " · " + link(member.get("membership_source_url"), ctx.t("evidence")) if link(member.get("membership_source_url")) else ""))
+
+brief_panel("city", ctx, city_id=city_id)
 
 # --- key figures -------------------------------------------------------------------------
 profile = call("profile", "key_figures", city_id)
@@ -41,7 +44,7 @@ else:
         with cols[i % 4].container(border=True):
             st.metric(ctx.label("indicators", row.indicator_id), fmt(row.value, row.unit, ctx.lang))
             st.caption(plain(f"{int(row.year)} · {ctx.label('concepts', row.concept)} · {row.geo_unit}"))
-            st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source')}: {row.publisher}")
+            st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source_is', publisher=row.publisher)}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if row.n_alternatives:
                 st.caption(plain(ctx.t("n_other_figures", n=int(row.n_alternatives))))

@@ -1,7 +1,10 @@
 """Every page runs without exception with default filters, for every city, and with garbage
 or hostile query parameters (a message, never a traceback); links carry ids, not labels."""
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
+
+streamlit_config.set_option("client.showErrorDetails", "full")  # users see none (config.toml); tests see the error
 
 from analytics.rules import city_ids
 
