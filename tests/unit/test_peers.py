@@ -134,3 +134,20 @@ def test_vienna_on_the_real_database(con):
     assert set(out.city_id) <= cities
     assert peers.peer_ids(con, "vienna", 3) == list(out.city_id)
     assert isinstance(out, pd.DataFrame)
+
+
+def test_fixture_database_shapes_and_peers(fixture_db_path):
+    from analytics.db import connect
+
+    con = connect(fixture_db_path)
+    try:
+        assert sorted(con.execute("SELECT city_id FROM cities").df().city_id) == ["amman", "lyon", "vienna"]
+        groups = con.execute("SELECT city_id, list(DISTINCT group_id ORDER BY group_id) AS g FROM area_counts GROUP BY 1").df()
+        groups = dict(zip(groups.city_id, groups.g))
+        assert "foreign_origin" in groups["vienna"] and list(groups["lyon"]) == ["total"] and "amman" not in groups
+        assert con.execute("SELECT count(*) FROM areas WHERE city_id = 'amman'").fetchone()[0] == 0
+        out = peers.peer_cities(con, "vienna", k=5)
+        assert set(out.city_id) == {"lyon", "amman"}
+        assert out.set_index("city_id").loc["lyon", "reasons"].endswith("same_region")
+    finally:
+        con.close()
