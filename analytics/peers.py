@@ -103,6 +103,14 @@ def _top_origin_sets(con) -> pd.DataFrame:
 
 
 def peer_features(con) -> pd.DataFrame:
+    """compute_peer_features, read from the table ``peer_features`` when the build wrote it."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'peer_features'").fetchone()[0]
+    if exists:
+        return con.execute("SELECT * FROM peer_features ORDER BY city_id").df()
+    return compute_peer_features(con)
+
+
+def compute_peer_features(con) -> pd.DataFrame:
     """The inputs of the peer distance, one row per city of the database.
 
     Returns

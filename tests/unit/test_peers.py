@@ -151,3 +151,46 @@ def test_fixture_database_shapes_and_peers(fixture_db_path):
         assert out.set_index("city_id").loc["lyon", "reasons"].endswith("same_region")
     finally:
         con.close()
+
+
+def test_precomputed_features_table_gives_the_same_peers(tiny):
+    computed = peers.peer_cities(tiny, "a", k=None)
+    features = peers.compute_peer_features(tiny)
+    tiny.register("frame", features)
+    tiny.execute("CREATE TABLE peer_features AS SELECT * FROM frame")
+    tiny.unregister("frame")
+    stored = peers.peer_cities(tiny, "a", k=None)
+    pd.testing.assert_frame_equal(computed[["city_id", "distance", "reasons"]], stored[["city_id", "distance", "reasons"]])
+
+
+@pytest.mark.slow
+def test_peers_on_a_synthetic_database_built_by_the_documented_command(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from analytics.db import connect
+
+    out = tmp_path / "synthetic.duckdb"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "synthetic", "--scale", "1", "--out", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    con = connect(out)
+    try:
+        cities = con.execute("SELECT city_id, name FROM cities").df()
+        assert len(cities) == 9 and cities.city_id.str.startswith("synthetic-").all()
+        assert cities.name.str.startswith("Synthetic city").all()
+        assert con.execute("SELECT title, source_type FROM sources WHERE source_id = 'synthetic-generator'").fetchone() == \
+            ("Synthetic benchmark data", "estimate")
+        assert con.execute("SELECT count(*) FROM observations WHERE source_id <> 'synthetic-generator'").fetchone()[0] == 0
+        with_districts = con.execute("""SELECT count(DISTINCT c.city_id) FROM area_counts c JOIN areas a USING (city_id, area_id)
+                                        WHERE a.area_level = 'district' AND c.group_id = 'foreign'""").fetchone()[0]
+        assert with_districts == 9                                     # every synthetic city has district counts
+        table = peers.peer_cities(con, "synthetic-0000", k=3)
+        assert len(table) == 3 and table.city_id.str.startswith("synthetic-").all()
+    finally:
+        con.close()
+    again = subprocess.run([sys.executable, "-m", "benchmarks", "synthetic", "--scale", "1", "--out", str(root / "data" / "mc2cm.duckdb")],
+                           cwd=root, capture_output=True, text=True, timeout=60)
+    assert again.returncode != 0 and "real database" in again.stderr  # never over the real database
