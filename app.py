@@ -1,38 +1,95 @@
-"""MC2CM city migration dashboard: router, page registry, theme, shared sidebar."""
+"""MC2CM city migration dashboard: router, page registry, language, presenter mode, shared sidebar.
+
+The pages live in ``views/`` (not ``pages/``): Streamlit runs a ``pages/`` folder beside the
+main script as a multipage app of its own, which bypassed this router on deep links.
+"""
 import streamlit as st
 
-from ui.texts import t
+from i18n import LANGUAGES, is_rtl, t
+from ui import data as ui_data
+from ui.widgets import VIEW, flag, lang, select
 
-st.set_page_config(page_title=t("app_title"), page_icon=":material/public:", layout="wide")
+st.set_page_config(page_title="MC2CM", page_icon=":material/public:", layout="wide")
+
+if VIEW not in st.session_state:
+    st.session_state[VIEW] = {}
+raw_lang = st.query_params.get("lang")
+if raw_lang in LANGUAGES:
+    st.session_state[VIEW]["lang"] = raw_lang
+language = lang()
 
 PAGES = {
-    "Dashboard": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/public:", default=True, url_path="overview"),
-        st.Page("pages/city.py", title="City profile", icon=":material/location_city:", url_path="city"),
-        st.Page("pages/compare.py", title="Compare cities", icon=":material/bar_chart:", url_path="compare"),
-        st.Page("pages/spatial.py", title="Spatial distribution", icon=":material/map:", url_path="spatial"),
-        st.Page("pages/origins.py", title="Origins", icon=":material/flight_land:", url_path="origins"),
-        st.Page("pages/themes.py", title="Themes", icon=":material/category:", url_path="themes"),
+    t("nav_dashboard", language): [
+        st.Page("views/overview.py", title=t("overview_nav", language), icon=":material/public:", default=True,
+                url_path="overview"),
+        st.Page("views/city.py", title=t("city_nav", language), icon=":material/location_city:", url_path="city"),
+        st.Page("views/compare.py", title=t("compare_nav", language), icon=":material/bar_chart:", url_path="compare"),
+        st.Page("views/spatial.py", title=t("spatial_nav", language), icon=":material/map:", url_path="spatial"),
+        st.Page("views/origins.py", title=t("origins_nav", language), icon=":material/flight_land:", url_path="origins"),
+        st.Page("views/themes.py", title=t("themes_nav", language), icon=":material/category:", url_path="themes"),
     ],
-    "Data": [
-        st.Page("pages/explorer.py", title="Data explorer", icon=":material/table_view:", url_path="explorer"),
-        st.Page("pages/coverage.py", title="Data coverage", icon=":material/grid_on:", url_path="coverage"),
-        st.Page("pages/methods.py", title="Methods and sources", icon=":material/menu_book:", url_path="methods"),
+    t("nav_data", language): [
+        st.Page("views/explorer.py", title=t("explorer_nav", language), icon=":material/table_view:", url_path="explorer"),
+        st.Page("views/coverage.py", title=t("coverage_nav", language), icon=":material/grid_on:", url_path="coverage"),
+        st.Page("views/methods.py", title=t("methods_nav", language), icon=":material/menu_book:", url_path="methods"),
     ],
 }
-
 page = st.navigation(PAGES)
-if st.query_params.get("present") in ("1", "yes", "on") and "present" not in st.session_state:
-    st.session_state["present"] = True  # ?present=1 as well as ?present=true
-with st.sidebar:
-    st.toggle(t("present_toggle"), key="present", help=t("present_help"), bind="query-params")
-    st.radio(t("image_format"), ["png", "svg"], key="image_format", horizontal=True, format_func=str.upper)
-    st.caption("Every figure carries its source, year, definition and territory. Hover a chart or open "
-               "“Data behind this chart” to see them.")
-if st.session_state.get("present"):
+st.session_state["_page_charts"] = []
+
+# The database must be readable before any page runs: otherwise a clear page, no traceback.
+try:
+    ui_data.data_version()
+except Exception:  # noqa: BLE001 - every failure to open the database gets the same page
+    st.title(t("db_missing_title", language))
+    st.error(t("db_missing_body", language), icon=":material/database_off:")
+    st.code("make build", language="bash")
+    st.stop()
+
+present = flag("present")
+language_names = {code: t(f"language_{code}", code) for code in LANGUAGES}
+if present:
+    bar = st.columns([6, 2, 2])
+    with bar[1]:
+        select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
+               kind="selectbox")
+    with bar[2]:
+        if st.button(t("present_exit", language), icon=":material/close_fullscreen:"):
+            st.session_state[VIEW]["present"] = False
+            st.query_params["present"] = "0"
+            st.rerun()
     st.markdown("""<style>
-        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-        .block-container {padding-top: 1rem; max-width: 100%;}
-        h1 {font-size: 2.6rem !important;} p, li, label {font-size: 1.2rem !important;}
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+        header[data-testid="stHeader"] {background: transparent;}
+        .block-container {padding-top: 2.5rem; max-width: 100%;}
+        h1 {font-size: 2.4rem !important;} p, li, label {font-size: 1.15rem !important;}
     </style>""", unsafe_allow_html=True)
+else:
+    with st.sidebar:
+        select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
+               kind="selectbox")
+        if st.toggle(t("present_toggle", language), value=False, key="present_toggle", help=t("present_help", language)):
+            st.session_state[VIEW]["present"] = True
+            st.query_params["present"] = "1"
+            st.rerun()
+        st.caption(t("sidebar_note", language))
+st.session_state[VIEW]["present"] = present
+if present:
+    st.query_params["present"] = "1"
+elif "present" in st.query_params:
+    del st.query_params["present"]
+select(t("image_format", language), ["png", "svg"], "image_format", format_func=str.upper, default="png",
+       kind="radio", container=st.sidebar if not present else bar[0])
+
+# Focus ring and caption contrast (WCAG 2.2 AA), and right to left for Arabic.
+css = """
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important;}
+a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
+  outline-offset: 2px;}
+"""
+if is_rtl(language):
+    css += """
+[data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
+"""
+st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
 page.run()

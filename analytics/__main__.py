@@ -7,6 +7,7 @@ build             validate data/harmonised and build the database atomically (MC
 ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuild; a rejected file changes nothing
 export ...        filtered observations as csv | xlsx | parquet | geojson | zip (see docs/downloads.md)
 summary           row counts per table
+publish --parquet DIR   every table as Parquet files (per-city tables partitioned by city) for MC2CM_DB=DIR (docs/scaling.md)
 """
 from __future__ import annotations
 
@@ -91,6 +92,21 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    from analytics.store import publish_parquet
+
+    start = time.perf_counter()
+    try:
+        manifest = publish_parquet(args.db, args.parquet)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps({"path": args.parquet, "data_version": manifest["data_version"],
+                      "seconds": round(time.perf_counter() - start, 2),
+                      "rows": {name: table["rows"] for name, table in manifest["tables"].items()}}, indent=2))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -111,6 +127,10 @@ def main(argv=None) -> int:
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
+    p = sub.add_parser("publish", help="publish the database as a directory of Parquet files (docs/scaling.md)")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="output directory (replaced atomically)")
+    p.add_argument("--db", default=None, help="the DuckDB file to publish (default: MC2CM_DB)")
+    p.set_defaults(func=cmd_publish)
     args = parser.parse_args(argv)
     return args.func(args)
 

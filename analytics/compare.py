@@ -10,22 +10,11 @@ import numpy as np
 import pandas as pd
 
 from analytics import catalog
+from analytics.rules import (CITY_LEVELS, CITY_SHARE_INDICATORS, GEO_RANK, HEADLINE_SHARES, SOURCE_RANK, case_sql,
+                             effective_year_sql)
 
-SOURCE_RANK = {"official_statistics": 0, "city_administration": 1, "un_agency": 2, "research": 3,
-               "secondary": 4, "estimate": 5}
-GEO_RANK = {"municipality": 0, "governorate": 1, "metropolitan": 2, "region": 3, "district": 4, "national": 5}
-# Each city's headline migrant share, in order of preference (different concepts: always flagged).
-HEADLINE_SHARES = ("foreign_citizens_share", "foreign_born_share", "immigrants_share", "migration_background_share",
-                   "foreign_origin_share")
-# The shares city_vs_country sets beside the national UN DESA share (counts of people, not of background).
-CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
-
-
-CITY_LEVELS = ("municipality", "governorate", "metropolitan", "region")  # district / national rows are not the city
-
-
-def _case(column: str, ranks: dict) -> str:
-    return "CASE " + " ".join(f"WHEN {column} = '{k}' THEN {v}" for k, v in ranks.items()) + " ELSE 9 END"
+__all__ = ["CITY_LEVELS", "CITY_SHARE_INDICATORS", "GEO_RANK", "HEADLINE_SHARES", "SOURCE_RANK", "best_figures",
+           "compare_cities", "timeseries", "city_vs_country", "network_position"]
 
 
 def best_figures(con, indicator_ids, cities=None, concept=None, max_year=None, prefer: str = "indicator",
@@ -54,13 +43,14 @@ def best_figures(con, indicator_ids, cities=None, concept=None, max_year=None, p
         params.append(int(max_year))
     indicator_rank = "CASE " + " ".join(f"WHEN o.indicator_id = ? THEN {i}" for i in range(len(ids))) + " ELSE 99 END"
     params = [*ids, *params]
-    order = "_ind, _geo, o.year DESC" if prefer == "indicator" else "_geo, o.year DESC, _ind"
-    tie = "_src, o.is_estimate, o.source_id"
+    # The figure-choice rule of analytics.rules: indicator order, territory, effective year, source.
+    order = "_ind, _geo, _eff_year DESC" if prefer == "indicator" else "_geo, _eff_year DESC, _ind"
+    tie = "_src, o.is_estimate, o.source_id, o.geo_unit, o.breakdown_value"  # total order: no storage dependence
     sql = f"""
         SELECT o.*, s.source_type, s.publisher, s.title AS source_title, s.url AS source_url, c.name AS city,
-               i.label AS indicator_label, {indicator_rank} AS _ind, {_case('o.geo_level', GEO_RANK)} AS _geo,
-               {_case('s.source_type', SOURCE_RANK)} AS _src,
-               count(*) OVER (PARTITION BY o.city_id, o.year) - 1 AS n_alternatives,
+               i.label AS indicator_label, {indicator_rank} AS _ind, {case_sql('o.geo_level', GEO_RANK)} AS _geo,
+               {case_sql('s.source_type', SOURCE_RANK)} AS _src, {effective_year_sql()} AS _eff_year,
+               count(*) OVER (PARTITION BY o.city_id, o.year{', o.indicator_id' if per_indicator else ''}) - 1 AS n_alternatives,
                row_number() OVER (PARTITION BY o.city_id, o.year ORDER BY _ind, _geo, {tie}) = 1 AS preferred,
                row_number() OVER (PARTITION BY o.city_id{', o.indicator_id' if per_indicator else ''}
                                   ORDER BY {order}, {tie}) AS _rank_in_city
@@ -70,7 +60,7 @@ def best_figures(con, indicator_ids, cities=None, concept=None, max_year=None, p
     if best_only:
         sql += " QUALIFY _rank_in_city = 1"
     frame = con.execute(sql, params).df()
-    return frame.drop(columns=["_ind", "_geo", "_src", "_rank_in_city"])
+    return frame.drop(columns=["_ind", "_geo", "_src", "_eff_year", "_rank_in_city"])
 
 
 def compare_cities(con, indicator_id, year: int | None = None, concept: str | None = None,
@@ -122,6 +112,7 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     out["year_gap"] = (ref_year - out.year_used) if ref_year is not None else np.nan
     out["year_gap_flag"] = have & (out.year_gap.abs() > gap)
     out["comparable"] = have & ~out.concept_differs & ~out.geo_level_differs & ~out.indicator_differs
+    out["caveat_codes"] = [caveat_codes(r, gap) for r in out.itertuples()]
     out["caveat"] = [_caveat(r, catalog.concept_label_map(), gap) for r in out.itertuples()]
     out["year_used"] = out.year_used.astype("Int64")
     out["n_alternatives"] = out.n_alternatives.fillna(0).astype(int)
@@ -129,8 +120,31 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
                "source_type", "publisher", "source_title", "source_url", "is_estimate", "flag", "note", "n_alternatives",
                "reference_indicator", "reference_concept", "reference_geo_level", "reference_year", "indicator_differs",
                "concept_differs", "geo_level_differs",
-               "year_gap", "year_gap_flag", "comparable", "caveat"]
+               "year_gap", "year_gap_flag", "comparable", "caveat_codes", "caveat"]
     return out[columns].sort_values(["comparable", "value"], ascending=[False, False], na_position="last").reset_index(drop=True)
+
+
+def caveat_codes(row, gap) -> tuple[str, ...]:
+    """Why a value is not (fully) comparable, as codes with their parameter (``code:param``)
+    that the UI and exports translate: ``no_data``, ``definition:<indicator_id>``,
+    ``concept:<concept>``, ``territory:<geo_level>``, ``year_gap:<years>``, ``estimate``,
+    ``source:<source_type>``."""
+    if pd.isna(row.value):
+        return ("no_data",)
+    codes = []
+    if row.indicator_differs and not row.concept_differs:
+        codes.append(f"definition:{row.indicator_id}")
+    if row.concept_differs:
+        codes.append(f"concept:{row.concept}")
+    if row.geo_level_differs:
+        codes.append(f"territory:{row.geo_level}")
+    if row.year_gap_flag:
+        codes.append(f"year_gap:{abs(int(row.year_gap))}")
+    if row.is_estimate:
+        codes.append("estimate")
+    if row.source_type in ("secondary", "estimate"):
+        codes.append(f"source:{row.source_type}")
+    return tuple(codes)
 
 
 def _caveat(row, labels, gap) -> str:
@@ -196,10 +210,10 @@ def city_vs_country(con, cities=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def network_position(con, indicator_id: str, year: int | None = None) -> pd.DataFrame:
-    """Rank and distance to the network median, computed only among comparable values
-    (same concept and geo_level as the network reference). Other cities get no rank and say why."""
-    table = compare_cities(con, indicator_id, year)
+def network_position(con, indicator_id, year: int | None = None, cities=None) -> pd.DataFrame:
+    """Rank and distance to the median of the selection, computed only among comparable values
+    (same concept and geo_level as the reference). Other cities get no rank and say why."""
+    table = compare_cities(con, indicator_id, year, cities=cities)
     comparable = table[table.comparable]
     median = comparable.value.median() if not comparable.empty else np.nan
     table["rank"] = comparable.value.rank(ascending=False, method="min").reindex(table.index).astype("Int64")
@@ -207,3 +221,18 @@ def network_position(con, indicator_id: str, year: int | None = None) -> pd.Data
     table["network_median"] = median
     table["distance_to_median"] = np.where(table.comparable, table.value - median, np.nan)
     return table
+
+
+def available_indicators(con, cities, min_cities: int = 1) -> pd.DataFrame:
+    """Indicators with a city-level total for at least ``min_cities`` of ``cities`` (what a
+    selector may offer for this selection), with the number of cities and years they cover."""
+    cities = list(cities)
+    if not cities:
+        return pd.DataFrame(columns=["indicator_id", "n_cities", "first_year", "latest_year"])
+    return con.execute(f"""
+        SELECT indicator_id, count(DISTINCT city_id) AS n_cities, min(year) AS first_year, max(year) AS latest_year
+        FROM observations
+        WHERE city_id IN ({', '.join('?' * len(cities))}) AND breakdown = ''
+          AND geo_level IN ({', '.join('?' * len(CITY_LEVELS))})
+        GROUP BY 1 HAVING count(DISTINCT city_id) >= ? ORDER BY n_cities DESC, indicator_id""",
+                       [*cities, *CITY_LEVELS, int(min_cities)]).df()

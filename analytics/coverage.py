@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.compare import SOURCE_RANK
+from analytics.rules import SOURCE_RANK
 
 # The core of a city migration profile (origin, stock, refugees, labour, spatial distribution).
 CORE_INDICATORS = (
@@ -26,13 +26,21 @@ def coverage_matrix(con) -> pd.DataFrame:
     return out.drop(columns="best_rank")
 
 
-def missing_core_indicators(con) -> pd.DataFrame:
-    """Per city, the core indicators with no figure at all (the gaps to show)."""
-    have = set(map(tuple, con.execute("SELECT DISTINCT city_id, indicator_id FROM observations").fetchall()))
-    has_areas = {r[0] for r in con.execute("SELECT DISTINCT city_id FROM area_counts WHERE group_id <> 'total'").fetchall()}
+def missing_core_indicators(con, cities=None) -> pd.DataFrame:
+    """Per city (all, or the ``cities`` given), the core indicators with no figure at all
+    (the gaps to show). Work is proportional to the cities asked for."""
+    city_filter, params = "", []
+    if cities:
+        city_filter = f" WHERE city_id IN ({', '.join('?' * len(cities))})"
+        params = list(cities)
+    have = set(map(tuple, con.execute(f"SELECT DISTINCT city_id, indicator_id FROM coverage_cells{city_filter}",
+                                      params).fetchall()))
+    has_areas = {r[0] for r in con.execute(
+        "SELECT DISTINCT city_id FROM area_counts WHERE group_id <> 'total'" + (city_filter.replace(" WHERE", " AND")),
+        params).fetchall()}
     labels = dict(con.execute("SELECT indicator_id, label FROM indicators").fetchall())
     rows = []
-    for (city_id,) in con.execute("SELECT city_id FROM cities ORDER BY city_id").fetchall():
+    for (city_id,) in con.execute(f"SELECT city_id FROM cities{city_filter} ORDER BY city_id", params).fetchall():
         for indicator in CORE_INDICATORS:
             if (city_id, indicator) not in have:
                 rows.append({"city_id": city_id, "missing": indicator, "label": labels.get(indicator, indicator)})

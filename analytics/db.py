@@ -20,7 +20,6 @@ import pandas as pd
 from analytics import catalog
 from analytics.compare import SOURCE_RANK
 from analytics.paths import HARMONISED_DIR, database_path
-from analytics.validate import validate_tables
 
 SCHEMA_SQL = """
 CREATE TABLE cities (city_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
@@ -233,6 +232,8 @@ def write_database(tables: dict[str, pd.DataFrame], target: Path, derive: bool =
 
 def build(target: Path | None = None, harmonised: Path = HARMONISED_DIR, ingested: Path | None = None) -> dict:
     """Validate the harmonised data and (re)build the database atomically. Returns row counts and timing."""
+    from analytics.validate import validate_tables  # pandera: only the build needs it, not the app's start path
+
     start = time.perf_counter()
     tables = load_tables(harmonised, ingested)
     validate_tables(tables)
@@ -242,11 +243,11 @@ def build(target: Path | None = None, harmonised: Path = HARMONISED_DIR, ingeste
 
 
 def connect(path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the database (read-only by default); a clear error if it has not been built."""
-    path = Path(path) if path else database_path()
-    if not path.exists():
-        raise FileNotFoundError(f"database not found at {path}: run `python -m analytics build` (or `make run`).")
-    return duckdb.connect(str(path), read_only=read_only)
+    """Open the data (read-only by default) through analytics.store.open_store: a DuckDB file, a
+    published Parquet directory or a remote store; a clear error if it has not been built."""
+    from analytics.store import open_store
+
+    return open_store(path, read_only=read_only)
 
 
 def summary(path: Path | None = None) -> str:

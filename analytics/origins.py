@@ -102,13 +102,19 @@ def origins_by_region(con, city_id: str, n: int = 50) -> pd.DataFrame:
     return out.sort_values("value", ascending=False).reset_index(drop=True)
 
 
-def shared_origins(con, n: int = 10) -> pd.DataFrame:
-    """The city x origin table of compute_shared_origins, precomputed at build for n = 10
-    (table ``network_shared_origins``); computed on the fly otherwise."""
+def shared_origins(con, n: int = 10, cities=None) -> pd.DataFrame:
+    """The city x origin table of compute_shared_origins for the selected ``cities`` (all when
+    None), precomputed at build for n = 10 (table ``network_shared_origins``); computed on the
+    fly otherwise. ``n_cities`` counts the selected cities that share each origin."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'network_shared_origins'").fetchone()[0]
     if n == 10 and exists:
-        return con.execute("SELECT * FROM network_shared_origins ORDER BY city_id, rank").df()
-    return compute_shared_origins(con, n)
+        out = con.execute("SELECT * FROM network_shared_origins ORDER BY city_id, rank").df()
+    else:
+        out = compute_shared_origins(con, n)
+    if cities:
+        out = out[out.city_id.isin(list(cities))].copy()
+        out["n_cities"] = out.groupby("iso3").city_id.transform("nunique")
+    return out.reset_index(drop=True)
 
 
 def compute_shared_origins(con, n: int = 10) -> pd.DataFrame:

@@ -21,7 +21,8 @@ def key_figures(con, city_id: str) -> pd.DataFrame:
     order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
     best = best.assign(_order=best.indicator_id.map(order)).sort_values("_order")
     out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
-                                                 "geo_level", "publisher", "source_url", "source_id", "is_estimate"]]
+                                                 "geo_level", "publisher", "source_url", "source_id", "source_type", "is_estimate",
+                                                 "n_alternatives", "flag"]]
     return out.reset_index(drop=True)
 
 
@@ -31,7 +32,7 @@ def trend_series(con, city_id: str) -> pd.DataFrame:
     levels = ", ".join(f"'{g}'" for g in CITY_LEVELS)
     return con.execute(f"""
         SELECT o.indicator_id, i.label AS indicator_label, o.year, o.value, o.unit, o.concept, o.geo_unit, o.geo_level,
-               o.is_estimate, s.publisher, s.url AS source_url, o.source_id
+               o.is_estimate, s.source_type, s.publisher, s.url AS source_url, o.source_id, o.city_id
         FROM observations o JOIN indicators i USING (indicator_id) JOIN sources s USING (source_id)
         WHERE o.city_id = ? AND o.indicator_id IN ({ids}) AND o.breakdown = '' AND o.geo_level IN ({levels})
         ORDER BY o.indicator_id, o.geo_unit, o.year""", [city_id]).df()
@@ -41,8 +42,8 @@ def refugee_figures(con, city_id: str) -> pd.DataFrame:
     """City-level refugee and asylum figures (any breakdown), with sources."""
     ids = ", ".join(f"'{i}'" for i in REFUGEE_INDICATORS)
     return con.execute(f"""
-        SELECT i.label AS indicator, o.year, o.value, o.unit, o.breakdown_value AS breakdown, o.geo_unit,
-               s.publisher, s.url AS source_url
+        SELECT o.indicator_id, i.label AS indicator, o.year, o.value, o.unit, o.breakdown_value AS breakdown, o.geo_unit,
+               o.is_estimate, s.source_type, s.publisher, s.url AS source_url
         FROM observations o JOIN indicators i USING (indicator_id) JOIN sources s USING (source_id)
         WHERE o.city_id = ? AND o.indicator_id IN ({ids}) ORDER BY o.year DESC, i.label""", [city_id]).df()
 
@@ -50,7 +51,7 @@ def refugee_figures(con, city_id: str) -> pd.DataFrame:
 def national_refugees(con, city_id: str) -> pd.DataFrame:
     """The city's country: UNHCR refugees and asylum seekers, UNRWA Palestine refugees (2000 on)."""
     return con.execute("""
-        SELECT k.year, k.value, ci.label AS indicator, c.country, k.source_id
+        SELECT k.year, k.value, k.indicator_id, ci.label AS indicator, c.country, k.iso3, k.source_id
         FROM country_context k JOIN cities c ON c.country_iso3 = k.iso3
         JOIN (SELECT unnest(?) AS indicator_id, unnest(?) AS label) ci USING (indicator_id)
         WHERE c.city_id = ? AND k.breakdown_value = 'total' AND k.year >= 2000

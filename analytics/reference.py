@@ -5,7 +5,7 @@ import pandas as pd
 
 
 def cities(con) -> pd.DataFrame:
-    """The nine cities with coordinates and pilot-project flag."""
+    """The network's cities with coordinates, membership and pilot-project flag."""
     return con.execute("SELECT * FROM cities ORDER BY name").df()
 
 
@@ -18,6 +18,11 @@ def indicators(con) -> pd.DataFrame:
 def concepts(con) -> pd.DataFrame:
     """Concepts (what a figure counts)."""
     return con.execute("SELECT * FROM concepts").df()
+
+
+def geo_levels(con) -> pd.DataFrame:
+    """Kinds of territory (municipality, governorate, ...) with their labels."""
+    return con.execute("SELECT * FROM geo_levels").df()
 
 
 def themes(con) -> pd.DataFrame:

@@ -96,6 +96,13 @@ def area_geodataframe(con, city_id: str, area_level: str | None = None):
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
+def boundary_sources(con, city_id: str) -> str:
+    """The publishers of a city's boundary files, each once ('A; B')."""
+    rows = con.execute("""SELECT DISTINCT s.publisher FROM areas a JOIN sources s USING (source_id)
+                          WHERE a.city_id = ? ORDER BY 1""", [city_id]).fetchall()
+    return "; ".join(r[0] for r in rows if r[0])
+
+
 def concentration(table: pd.DataFrame, top_fractions=(0.10, 0.25)) -> pd.DataFrame:
     """Share of the city's group living in the areas that hold the most of it.
 
@@ -288,15 +295,17 @@ def segregation_indices(con, city_id: str, group_id: str | None = None, year: in
     table = area_table(con, city_id, group_id, year, area_level)
     if table.empty:
         return pd.DataFrame(columns=["index", "label", "value", "p_value", "n_units", "area_level", "group_id", "year",
-                                     "citation", "caveat"])
+                                     "citation", "caveat", "caveat_codes"])
     sel = table.attrs["selection"]
     x, t = table.group_count.to_numpy(), table.total.to_numpy()
     n = len(table)
-    caveats = []
+    caveats, codes = [], []
     if n < SMALL_N:
         caveats.append(f"only {n} areas: indices are coarse and depend strongly on the boundaries")
+        codes.append(f"few_units:{n}")
     if table.is_estimate.any():
         caveats.append("counts are estimates (see the source)")
+        codes.append("estimate")
     caveat = "; ".join(caveats)
     rows = []
     for name in ("dissimilarity", "gini", "entropy", "isolation", "exposure"):
@@ -320,7 +329,11 @@ def segregation_indices(con, city_id: str, group_id: str | None = None, year: in
     out = pd.DataFrame(rows)
     out["caveat"] = out.get("caveat", pd.Series(dtype=str)).fillna(caveat)
     out = out.assign(n_units=n, area_level=sel["area_level"], group_id=sel["group_id"], year=sel["year"])
-    return out[["index", "label", "value", "p_value", "n_units", "area_level", "group_id", "year", "citation", "caveat"]]
+    islands = len(w.islands) if w.islands else 0
+    out["caveat_codes"] = [tuple(codes + ([f"islands:{islands}"] if name == "morans_i" and islands else []))
+                           for name in out["index"]]
+    return out[["index", "label", "value", "p_value", "n_units", "area_level", "group_id", "year", "citation", "caveat",
+                "caveat_codes"]]
 
 
 def lisa_table(con, city_id: str, group_id: str | None = None, year: int | None = None,
@@ -336,12 +349,17 @@ def lisa_table(con, city_id: str, group_id: str | None = None, year: int | None 
     return out
 
 
-def cross_city_indices(con, permutations: int = 199) -> pd.DataFrame:
-    """The cross-city table of compute_cross_city_indices, precomputed at build (table
-    ``network_indices``); computed on the fly where the table is absent."""
+def cross_city_indices(con, cities=None, permutations: int = 199) -> pd.DataFrame:
+    """The cross-city table of compute_cross_city_indices for the selected ``cities`` (all
+    when None), precomputed at build (table ``network_indices``); computed on the fly where
+    the table is absent."""
     if _has_table(con, "network_indices"):
+        if cities:
+            return con.execute(f"SELECT * FROM network_indices WHERE city_id IN ({', '.join('?' * len(cities))}) "
+                               "ORDER BY city_id", list(cities)).df()
         return con.execute("SELECT * FROM network_indices ORDER BY city_id").df()
-    return compute_cross_city_indices(con, permutations)
+    out = compute_cross_city_indices(con, permutations)
+    return out[out.city_id.isin(cities)].reset_index(drop=True) if cities and not out.empty else out
 
 
 def _has_table(con, name: str) -> bool:
@@ -387,7 +405,7 @@ def classify(values, bins) -> np.ndarray:
     return np.searchsorted(bins, np.asarray(values, dtype=float), side="left")
 
 
-def small_multiples(con, k: int = 6) -> pd.DataFrame:
+def small_multiples(con, k: int = 6, cities=None) -> pd.DataFrame:
     """Every city's default area table on ONE shared classification (quantiles of all areas
     pooled), so that colours mean the same share in every city.
 
@@ -395,10 +413,18 @@ def small_multiples(con, k: int = 6) -> pd.DataFrame:
     Precomputed at build (tables ``small_multiples``, ``small_multiples_bins``).
     """
     if _has_table(con, "small_multiples"):
-        out = con.execute("SELECT * FROM small_multiples ORDER BY city_id, area_id").df()
+        where, params = "", []
+        if cities:
+            where, params = f" WHERE city_id IN ({', '.join('?' * len(cities))})", list(cities)
+        out = con.execute(f"SELECT * FROM small_multiples{where} ORDER BY city_id, area_id", params).df()
         out.attrs["bins"] = [r[0] for r in con.execute("SELECT upper_bound FROM small_multiples_bins ORDER BY 1").fetchall()]
         return out
-    return compute_small_multiples(con, k)
+    out = compute_small_multiples(con, k)
+    if cities and not out.empty:
+        bins = out.attrs["bins"]
+        out = out[out.city_id.isin(cities)].reset_index(drop=True)
+        out.attrs["bins"] = bins
+    return out
 
 
 def compute_small_multiples(con, k: int = 6) -> pd.DataFrame:
@@ -414,6 +440,39 @@ def compute_small_multiples(con, k: int = 6) -> pd.DataFrame:
     pooled = pd.concat(parts, ignore_index=True)
     bins = quantile_bins(pooled.share_pct.to_numpy(), k)
     pooled["class_index"] = classify(pooled.share_pct.to_numpy(), bins)
-    pooled = pooled[["city_id", "area_id", "area_name", "area_level", "group_id", "year", "share_pct", "class_index", "publisher"]]
+    # Each city's own quantile classes too: where a city's areas all fall in one pooled class
+    # (Vienna), the within-city map still shows where the group is over-represented.
+    pooled["within_class_index"] = pooled.groupby("city_id").share_pct.transform(
+        lambda s: classify(s.to_numpy(), quantile_bins(s.to_numpy(), min(k, max(len(s) // 3, 2)))))
+    pooled["n_pooled_classes"] = pooled.groupby("city_id").class_index.transform("nunique")
+    pooled = pooled[["city_id", "area_id", "area_name", "area_level", "group_id", "year", "share_pct", "class_index",
+                     "within_class_index", "n_pooled_classes", "publisher"]]
     pooled.attrs["bins"] = [float(b) for b in bins]
     return pooled
+
+
+def indices_by_level(con, city_id: str, group_id: str | None = None, year: int | None = None,
+                     permutations: int = 199) -> pd.DataFrame:
+    """The segregation indices at every area level with counts for the group and year
+    (e.g. Madrid's barrios and districts, Turin's zones and circoscrizioni), side by side.
+
+    Coarser units average over finer ones, so evenness indices fall as units grow: the
+    modifiable areal unit problem (Openshaw 1984; Wong 2004, "Comparing traditional and
+    spatial segregation measures", Geographical Analysis 36).
+
+    Returns
+    -------
+    DataFrame with index, area_level, n_units, value (one row per index and level); empty
+    where the city has counts at one level only.
+    """
+    sel = default_selection(con, city_id, group_id, year)
+    if sel is None:
+        return pd.DataFrame()
+    options = group_options(con, city_id)
+    rows = options[(options.group_id == sel["group_id"]) & options.years.map(lambda ys: sel["year"] in list(ys))]
+    if len(rows) < 2:
+        return pd.DataFrame()
+    parts = [segregation_indices(con, city_id, sel["group_id"], sel["year"], level, permutations)
+             for level in rows.sort_values("n_units", ascending=False).area_level]
+    out = pd.concat(parts, ignore_index=True)
+    return out[["index", "area_level", "n_units", "value", "p_value", "group_id", "year"]]

@@ -1,64 +1,105 @@
-"""Data access for the pages: one read-only DuckDB connection per process (st.cache_resource),
-a cursor per query, analytics results cached with st.cache_data. Pages call these, never SQL."""
+"""Data access for the pages: one read-only connection per database file version
+(st.cache_resource), a cursor per query, analytics results cached with st.cache_data and
+keyed on the data version, so a rebuilt or ingested database shows without a restart.
+Pages call these, never SQL."""
 from __future__ import annotations
 
 import importlib
+import os
 
 import pandas as pd
 import streamlit as st
 
 from analytics import db
+from analytics.paths import database_path
 
 
-@st.cache_resource(show_spinner=False)
-def _connection():
-    return db.connect(read_only=True)
+class DatabaseUnavailable(RuntimeError):
+    """The database is missing or unreadable (the app shows how to rebuild it)."""
+
+
+def _file_stamp() -> tuple:
+    """Identity of the database file now: a rebuild swaps in a new file (new inode / mtime)."""
+    path = database_path()
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (str(path), None, None)
+    return (str(path), stat.st_ino, stat.st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(stamp: tuple):
+    return db.connect(stamp[0], read_only=True)
 
 
 def cursor():
-    """A fresh cursor on the shared read-only connection (safe across sessions and threads)."""
-    return _connection().cursor()
+    """A fresh cursor on the shared read-only connection of the current database file."""
+    stamp = _file_stamp()
+    try:
+        return _connection(stamp).cursor()
+    except Exception as error:  # missing, empty, truncated or foreign file
+        raise DatabaseUnavailable(str(error)) from error
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def call(module: str, function: str, *args, **kwargs):
-    """Run ``analytics.<module>.<function>(cursor, *args, **kwargs)`` once per arguments."""
+def data_version() -> str:
+    """The data version of the database the pages read (content hash, analytics.db)."""
+    return _data_version(_file_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _data_version(stamp: tuple) -> str:
+    con = cursor()
+    try:
+        return con.execute("SELECT data_version FROM build_info").fetchone()[0]
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _call(version: str, module: str, function: str, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(f"analytics.{module}"), function)
     con = cursor()
     try:
-        return fn(con, *args, **kwargs)
+        return fn(con, *args, **dict(kwargs))
     finally:
         con.close()
 
 
-@st.cache_data(show_spinner=False)
+def call(module: str, function: str, *args, **kwargs):
+    """``analytics.<module>.<function>(cursor, *args, **kwargs)``, once per arguments and data version."""
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    return _call(data_version(), module, function, args, kwargs)
+
+
 def lookup(name: str) -> pd.DataFrame:
-    """Small reference tables for selectors and labels (via analytics.reference)."""
-    from analytics import reference
-
-    con = cursor()
-    try:
-        return getattr(reference, name)(con)
-    finally:
-        con.close()
+    """Small reference tables for selectors and labels (analytics.reference)."""
+    return call("reference", name)
 
 
-def _labels(table: str, key: str, label: str = "label") -> dict[str, str]:
-    frame = lookup(table)
-    return dict(zip(frame[key], frame[label]))
+def labels() -> dict[str, dict[str, str]]:
+    """English labels of the catalog, by kind (the figures translate them through i18n)."""
+    return _labels(data_version())
 
 
-def city_names() -> dict[str, str]:
-    return _labels("cities", "city_id", "name")
+@st.cache_data(show_spinner=False, max_entries=4)
+def _labels(version: str) -> dict:
+    def pairs(frame, key, value):
+        return dict(zip(frame[key], frame[value]))
+
+    cities = lookup("cities")
+    groups = lookup("area_groups")
+    return {
+        "cities": pairs(cities, "city_id", "name"),
+        "indicators": pairs(lookup("indicators"), "indicator_id", "label"),
+        "concepts": pairs(lookup("concepts"), "concept_id", "label"),
+        "geo_levels": pairs(lookup("geo_levels"), "geo_level", "label"),
+        "themes": pairs(lookup("themes"), "theme_id", "label"),
+        "groups": pairs(groups, "group_id", "label"),
+    }
 
 
-def indicator_labels() -> dict[str, str]:
-    return _labels("indicators", "indicator_id")
-
-
-def group_labels() -> dict[str, str]:
-    return _labels("area_groups", "group_id")
-
-
-def concept_labels() -> dict[str, str]:
-    return _labels("concepts", "concept_id")
+def city_order() -> tuple[str, ...]:
+    """Every city id in catalog order (stable colours across charts)."""
+    return tuple(lookup("cities").sort_values("name").city_id)

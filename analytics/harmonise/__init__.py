@@ -3,6 +3,7 @@
 Each module exposes ``run(raw_dir, out_dir) -> list[Path]``. ``STEPS`` lists them in run order.
 """
 STEPS = (
-    "context", "curated", "publications", "eurostat", "network",
+    "context", "curated", "official_series", "publications", "eurostat", "network",
     "vienna", "madrid", "turin", "lisbon", "amman", "beirut", "tangier", "tunis", "lyon",
+    "derived_totals",  # after the city steps: reads their area_counts_*.csv
 )

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.harmonise._common import AREA_COUNT_COLUMNS, normalise_name, raw_file, require
-from analytics.harmonise.curated import OBSERVATION_COLUMNS, SOURCE_COLUMNS, classify_source_type, make_source_id
+from analytics.harmonise.curated import (
+    OBSERVATION_COLUMNS, SOURCE_COLUMNS, cited_licence, classify_source_type, make_source_id,
+)
 
 EXPECTED_COLUMNS = ["city", "unit_level", "unit_name", "unit_code", "year", "group", "value", "unit", "source_title",
                     "publisher", "source_url", "note"]
@@ -107,7 +109,7 @@ def clean(frame: pd.DataFrame, curated_observations: pd.DataFrame):
     sources = (frame[frame.source_id.isin(set(observations.source_id) | {c["source_id"] for c in counts})]
                .drop_duplicates("source_id")
                .assign(title=lambda d: d.source_title, url=lambda d: d.source_url,
-                       licence="as stated by the publisher (figure cited with attribution)",
+                       licence=cited_licence(),
                        source_type=lambda d: d.publisher.map(classify_source_type),
                        retrieved_via="curated/district_counts_from_publications.csv")[SOURCE_COLUMNS])
     return observations, pd.DataFrame(counts, columns=AREA_COUNT_COLUMNS), sources, pd.DataFrame(excluded)

@@ -123,17 +123,19 @@ def test_areas_geometries_are_wgs84_and_valid(con):
 def test_audit_drops_are_recorded_not_silent(con):
     excluded = con.execute("""SELECT count(*), count(*) FILTER (reason LIKE 'Audit:%') FROM excluded_observations
                               WHERE origin_file = 'city_indicators.csv'""").fetchone()
-    assert excluded == (27, 12)
+    assert excluded == (31, 12)  # 15 without year + 15 dropped + 1 replaced (curated_decisions.yaml)
     assert con.execute("SELECT count(*) FROM excluded_observations WHERE coalesce(reason, '') = ''").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM observations WHERE value = 119299").fetchone()[0] == 0
 
 
 def test_disagreeing_figures_are_kept_and_flagged(con):
-    rows = con.execute("""SELECT value FROM observations WHERE city_id='madrid' AND indicator_id='foreign_born_share'
-                          AND year=2017 AND breakdown='' AND geo_level='municipality' ORDER BY value""").fetchall()
-    assert [r[0] for r in rows] == [20.05, 20.5]
+    # Madrid 1 Jan 2025: municipal revised extract vs INE official (curated README, "Disagreements kept side by side").
+    # (The former example, foreign-born 2017 20.05 vs 20.5, was resolved by corrections_2: 20.05 is dropped.)
+    rows = con.execute("""SELECT value FROM observations WHERE city_id='madrid' AND indicator_id='population_total'
+                          AND year=2025 AND breakdown='' AND geo_level='municipality' ORDER BY value""").fetchall()
+    assert [r[0] for r in rows] == [3506730, 3527924]
     flags = con.execute("""SELECT bool_and(flag LIKE '%disagreement%') FROM observations WHERE city_id='madrid'
-                           AND indicator_id='foreign_born_share' AND year=2017 AND breakdown='' AND geo_level='municipality'""").fetchone()[0]
+                           AND indicator_id='population_total' AND year=2025 AND breakdown='' AND geo_level='municipality'""").fetchone()[0]
     assert flags
 
 

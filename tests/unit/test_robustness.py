@@ -116,6 +116,6 @@ def test_url_fuzz_never_raises(built_db, monkeypatch, page, city, indicator, yea
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in {"city": city, "indicator": indicator, "year": year, "cities": city, "group": indicator}.items():
         at.query_params[key] = value
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]

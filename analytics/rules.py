@@ -1,0 +1,117 @@
+"""The rules of the dashboard, each written once.
+
+Every other module (analytics, figures, pages, exports) imports these instead of restating
+them: which values are comparable, how sources and territories rank, which figure a card
+or bar shows, the key of an observation, how booleans are read, and which cities exist.
+
+The figure-choice rule (``choice_order``)
+-----------------------------------------
+Among the figures of a city for one indicator (or a list of indicators in order of
+preference), the one shown is chosen by, in order:
+
+1. the indicator order given by the caller (e.g. foreign citizens before foreign-born);
+2. the territory closest to the city proper (``GEO_RANK``: municipality, governorate,
+   metropolitan, region; district and national rows never stand for a city);
+3. the latest *effective* year, where a figure from a non-official source (research,
+   secondary report, estimate) counts as ``OFFICIAL_GRACE_YEARS`` years older than it is:
+   an official statistic, city administration or UN agency figure is preferred to a
+   secondary one unless it is more than ``OFFICIAL_GRACE_YEARS`` years older;
+4. the most authoritative source (``SOURCE_RANK``), a non-estimate, then the source id.
+
+Disagreeing figures stay in the database (flag ``disagreement``) and pages say how many
+other figures exist for the same city and year.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+SOURCE_TYPES = ("official_statistics", "city_administration", "un_agency", "research", "secondary", "estimate")
+SOURCE_RANK = {kind: rank for rank, kind in enumerate(SOURCE_TYPES)}
+OFFICIAL_SOURCE_TYPES = ("official_statistics", "city_administration", "un_agency")
+OFFICIAL_GRACE_YEARS = 5
+
+GEO_LEVELS = ("municipality", "governorate", "metropolitan", "region", "district", "national")
+GEO_RANK = {level: rank for rank, level in enumerate(GEO_LEVELS)}
+CITY_LEVELS = GEO_LEVELS[:4]  # district / national rows are not the city
+
+# Each city's headline migrant share, in order of preference (different concepts: always flagged).
+HEADLINE_SHARES = ("foreign_citizens_share", "foreign_born_share", "immigrants_share", "migration_background_share",
+                   "foreign_origin_share")
+HEADLINE = "headline_share"  # the pseudo-indicator id for "each city's best migrant share"
+# The shares set beside the national UN DESA share (counts of people, not of background).
+CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
+
+OBSERVATION_KEY = ("city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id")
+
+MAX_YEAR_GAP = 2  # comparability: a larger gap between reference years is flagged (DESIGN.md)
+
+# Shares computed from fewer people than this are flagged as unreliable (small-number rule).
+SMALL_NUMBER_THRESHOLD = 100
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", "f", ""})
+
+
+def parse_bool(value, default: bool = False) -> bool:
+    """Read a boolean from a CSV cell, a URL parameter or a YAML value.
+
+    ``"1"``, ``"true"``, ``"yes"``, ``"on"`` (any case) are true; ``"0"``, ``"false"``,
+    ``"no"``, ``"off"`` and the empty string are false; anything else gives ``default``.
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return default
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    return default
+
+
+def is_official(source_type: str | None) -> bool:
+    """Official statistics, a city administration or a UN agency."""
+    return source_type in OFFICIAL_SOURCE_TYPES
+
+
+def comparability(a: dict, b: dict, max_year_gap: int = MAX_YEAR_GAP) -> dict:
+    """Whether two values can be compared, and why not.
+
+    Two values are comparable when their ``concept`` and ``geo_level`` match (and, when both
+    carry one, their ``indicator_id``); a gap of more than ``max_year_gap`` years between
+    their ``year`` values is flagged but does not make them incomparable.
+
+    Returns
+    -------
+    dict with booleans ``concept_differs``, ``geo_level_differs``, ``indicator_differs``,
+    ``year_gap_flag``, the integer ``year_gap`` (b minus a) and ``comparable``.
+    """
+    concept_differs = a.get("concept") != b.get("concept")
+    level_differs = a.get("geo_level") != b.get("geo_level")
+    indicator_differs = bool(a.get("indicator_id") and b.get("indicator_id") and a["indicator_id"] != b["indicator_id"])
+    gap = None if a.get("year") is None or b.get("year") is None else int(b["year"]) - int(a["year"])
+    return {"concept_differs": concept_differs, "geo_level_differs": level_differs, "indicator_differs": indicator_differs,
+            "year_gap": gap, "year_gap_flag": gap is not None and abs(gap) > max_year_gap,
+            "comparable": not (concept_differs or level_differs or indicator_differs)}
+
+
+def case_sql(column: str, ranks: dict, default: int = 9) -> str:
+    """``CASE column WHEN k THEN rank ... ELSE default END`` for a rank mapping (keys are catalog codes)."""
+    return "CASE " + " ".join(f"WHEN {column} = '{k}' THEN {v}" for k, v in ranks.items()) + f" ELSE {default} END"
+
+
+def effective_year_sql(year: str = "o.year", source_type: str = "s.source_type") -> str:
+    """The year a figure counts as in the choice rule: non-official figures count as
+    ``OFFICIAL_GRACE_YEARS`` older (see the module docstring)."""
+    officials = ", ".join(f"'{k}'" for k in OFFICIAL_SOURCE_TYPES)
+    return f"({year} - CASE WHEN {source_type} IN ({officials}) THEN 0 ELSE {OFFICIAL_GRACE_YEARS} END)"
+
+
+@lru_cache(maxsize=None)
+def city_ids() -> tuple[str, ...]:
+    """The city ids of the catalog (data/catalog/cities.yaml), in catalog order."""
+    from analytics.catalog import load_yaml
+
+    return tuple(c["city_id"] for c in load_yaml("cities")["cities"])
+

@@ -1,0 +1,51 @@
+"""What every figure builder needs besides its data: language, mode, data version and the
+catalog labels in that language (so no builder prints a raw id, column name or boolean)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from i18n import label as catalog_label
+from i18n import t
+
+
+@dataclass(frozen=True)
+class Context:
+    """Language, mode, data version and label tables (id -> English label from the database)."""
+
+    lang: str = "en"
+    mode: str = "screen"
+    data_version: str = ""
+    labels: dict = field(default_factory=dict)  # kind -> {id: English label}
+    city_order: tuple = ()  # every city of the catalog, for stable colours
+
+    def label(self, kind: str, item_id) -> str:
+        """The label of a catalog item in this language (never the raw id when a label exists)."""
+        if item_id is None or item_id != item_id:  # None or NaN
+            return ""
+        default = (self.labels.get(kind) or {}).get(item_id)
+        return catalog_label(kind, str(item_id), self.lang, default)
+
+    def city(self, city_id) -> str:
+        return self.label("cities", city_id)
+
+    def t(self, key: str, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def caveat(self, codes) -> str:
+        """Caveat codes (analytics.compare.caveat_codes) as one sentence in this language."""
+        parts = []
+        for code in codes or ():
+            name, _, param = str(code).partition(":")
+            if name == "definition":
+                parts.append(self.t("caveat_definition", indicator=self.label("indicators", param)))
+            elif name == "concept":
+                parts.append(self.t("caveat_concept", concept=self.label("concepts", param)))
+            elif name == "territory":
+                parts.append(self.t("caveat_territory", level=self.label("geo_levels", param)))
+            elif name == "year_gap":
+                parts.append(self.t("caveat_year_gap", years=param))
+            elif name == "source":
+                parts.append(self.t("caveat_source", kind=self.label("source_types", param)))
+            else:
+                parts.append(self.t(f"caveat_{name}"))
+        return "; ".join(parts) if parts else self.t("comparable")

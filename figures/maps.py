@@ -1,0 +1,195 @@
+"""Maps drawn offline: MapLibre's "white-bg" style (no tile, font or topojson request), the
+areas' own GeoJSON, every map fitted to the frame it is drawn in."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from figures.context import Context
+from figures.style import (DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, font_size, source_line)
+from i18n import number, percent
+
+MAP_STYLE = "white-bg"
+# District names are on hover and in the data table, not written on the map: MapLibre draws map
+# text with glyphs fetched from a font server, which would break the offline rule.
+
+
+def bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a GeoJSON FeatureCollection."""
+    xs, ys = [], []
+
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in geojson["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def view(box, width_px: float = 1000, height_px: float = 480) -> dict:
+    """Centre and zoom that fit ``box`` (lon/lat) in a web-mercator map of the given pixel size."""
+    x0, y0, x1, y1 = box
+    merc = lambda lat: math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))  # noqa: E731
+    lon_span = max(x1 - x0, 1e-4)
+    lat_span = max(merc(y1) - merc(y0), 1e-4)
+    # MapLibre tiles are 512 px: the world is 512 * 2**zoom pixels wide.
+    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span))) - 0.15
+    return {"center": {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2}, "zoom": zoom}
+
+
+def _plot_box(fig: go.Figure, width: float = 1000) -> tuple[float, float]:
+    """The plotting area a map is fitted to: the figure height less its margins."""
+    m = fig.layout.margin
+    height = (fig.layout.height or 560) - (m.t or 100) - (m.b or 80)
+    return width - (m.l or 70) - (m.r or 40), max(height, 150)
+
+
+def _fit(fig: go.Figure, geojson: dict, width: float = 1000) -> go.Figure:
+    w, h = _plot_box(fig, width)
+    fig.update_layout(map={"style": MAP_STYLE, **view(bounds(geojson), w, h)})
+    return fig
+
+
+def choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Context, title: str, subtitle: str,
+               legend_title: str, diverging: bool = False, height: int = 600) -> Chart:
+    """Areas coloured by ``column`` (share or location quotient); hover: name, value, counts,
+    source, estimate flag."""
+    is_share = column == "share_pct"
+    hover = [f"<b>{r.area_name}</b><br>{legend_title}: "
+             + (percent(getattr(r, column), ctx.lang) if is_share else number(getattr(r, column), ctx.lang, 2))
+             + f"<br>{ctx.t('n_of_residents', n=number(r.group_count, ctx.lang), total=number(r.total, ctx.lang))}"
+             + f"<br>{ctx.t('source')}: {r.publisher}" + (f" ({ctx.t('estimate')})" if r.is_estimate else "")
+             for r in table.itertuples()]
+    fig = go.Figure(go.Choroplethmap(
+        geojson=geojson, featureidkey="properties.area_id", locations=table.area_id, z=table[column],
+        colorscale=DIVERGING if diverging else SEQUENTIAL, zmid=1 if diverging else None, marker_line_color="white",
+        marker_line_width=0.6, colorbar={"title": {"text": legend_title}, "ticksuffix": "%" if is_share else ""},
+        hovertext=hover, hoverinfo="text"))
+    source = source_line(table, lang=ctx.lang)
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    _fit(fig, geojson)
+    alt = describe(list(zip(table.area_name, table[column])), "percent" if is_share else "index", ctx.lang, title, "")
+    return Chart(fig, f"map-{title}", title, subtitle, source, alt, table, kind="map")
+
+
+def categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str, subtitle: str, source: str,
+                    height: int = 600) -> Chart:
+    """Areas coloured by LISA cluster, one legend entry per category with its count."""
+    fig = go.Figure()
+    for category, colour in LISA_COLOURS.items():
+        part = frame[frame.cluster == category]
+        if part.empty:
+            continue
+        name = ctx.t(f"lisa_{category}")
+        fig.add_trace(go.Choroplethmap(geojson=geojson, featureidkey="properties.area_id", locations=part.area_id,
+                                       z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
+                                       name=f"{name} ({len(part)})", showlegend=True, marker_line_color="white",
+                                       hovertext=[f"<b>{n}</b><br>{name}" for n in part.area_name], hoverinfo="text"))
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    _fit(fig, geojson)
+    counts = frame.cluster.value_counts()
+    alt = ctx.t("alt_lisa", what=title, n=len(frame), hh=int(counts.get("high_high", 0)), ll=int(counts.get("low_low", 0)))
+    return Chart(fig, f"clusters-{title}", title, subtitle, source, alt, frame, kind="map")
+
+
+def boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, source: str, height: int = 560) -> Chart:
+    """Boundaries only (no counts by area): the areas with their names on hover."""
+    names = [f["properties"].get("area_name", "") for f in geojson["features"]]
+    ids = [f["properties"]["area_id"] for f in geojson["features"]]
+    fig = go.Figure(go.Choroplethmap(geojson=geojson, featureidkey="properties.area_id", locations=ids,
+                                     z=[0] * len(ids), colorscale=[[0, "#E3E8EE"], [1, "#E3E8EE"]], showscale=False,
+                                     marker_line_color="#5D6D7E", marker_line_width=1, hovertext=names, hoverinfo="text"))
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    _fit(fig, geojson)
+    alt = ctx.t("alt_boundaries", what=title, n=len(ids))
+    data = pd.DataFrame({"area_id": ids, "area_name": names})
+    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map")
+
+
+def world_background(world: dict) -> go.Choroplethmap:
+    """Light-grey countries (Natural Earth) as the base layer of a world or regional map."""
+    return go.Choroplethmap(geojson=world, featureidkey="properties.iso3",
+                            locations=[f["properties"]["iso3"] for f in world["features"]],
+                            z=[0] * len(world["features"]), colorscale=[[0, "#EEF1F4"], [1, "#EEF1F4"]], showscale=False,
+                            marker_line_color="#C9CED6", marker_line_width=0.5, hoverinfo="skip")
+
+
+def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str, source: str) -> Chart:
+    """The network's cities around the Mediterranean: marker size = population of the city
+    unit, colour = latest migrant share (grey: not known)."""
+    fig = go.Figure(world_background(world))
+    size = (frame.population.fillna(frame.population.median() if frame.population.notna().any() else 1e6) ** 0.5) / 60
+    known = frame.value.notna()
+    hover = [f"<b>{ctx.city(r.city_id)}</b><br>"
+             + (f"{ctx.label('indicators', r.indicator_id)}: {percent(r.value, ctx.lang)} ({int(r.year_used)}, "
+                f"{ctx.label('concepts', r.concept)}, {r.geo_unit})<br>{ctx.t('source')}: {r.publisher}"
+                if pd.notna(r.value) else ctx.t("no_migrant_share"))
+             + (f"<br>{ctx.t('population')}: {number(r.population, ctx.lang)} ({int(r.pop_year)})" if pd.notna(r.population) else "")
+             for r in frame.itertuples()]
+    hover = np.array(hover, dtype=object)
+    fig.add_trace(go.Scattermap(lon=frame.lon[~known], lat=frame.lat[~known], mode="markers", name=ctx.t("no_migrant_share"),
+                                marker={"size": size[~known].clip(8, 45), "color": "#B0B7BF"},
+                                hovertext=hover[~known.to_numpy()], hoverinfo="text"))
+    fig.add_trace(go.Scattermap(lon=frame.lon[known], lat=frame.lat[known], mode="markers", name=ctx.t("migrant_share"),
+                                marker={"size": size[known].clip(8, 45), "color": frame.value[known], "colorscale": SEQUENTIAL,
+                                        "cmin": 0, "cmax": 50, "colorbar": {"title": {"text": ctx.t("migrant_share_pct")}}},
+                                hovertext=hover[known.to_numpy()], hoverinfo="text"))
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=560)
+    lon0, lon1 = frame.lon.min() - 3, frame.lon.max() + 3
+    lat0, lat1 = frame.lat.min() - 2, frame.lat.max() + 2
+    w, h = _plot_box(fig)
+    fig.update_layout(map={"style": MAP_STYLE, **view((lon0, lat0, lon1, lat1), w, h)}, showlegend=False)
+    alt = describe([(ctx.city(r.city_id), r.value) for r in frame.itertuples()], "percent", ctx.lang, title, "")
+    return Chart(fig, "network-map", title, subtitle, source, alt, frame, kind="map")
+
+
+def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context, title: str, subtitle: str,
+                    column: str = "class_index", columns: int | None = None) -> Chart:
+    """One small map per city on one classification; the grid sizes itself to the selection.
+
+    ``column``: ``class_index`` (classes of all areas pooled: colours mean the same share in
+    every city) or ``within_class_index`` (each city's own quantiles).
+    """
+    cities = [c for c in dict.fromkeys(small.city_id) if c in geojsons]
+    n = max(len(cities), 1)
+    cols = columns or min(n, 4 if ctx.mode != "print" else 3)
+    rows = math.ceil(n / cols)
+    bins = small.attrs.get("bins", [])
+    k = len(bins) if column == "class_index" else int(small[column].max() + 1 if not small.empty else 1)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[ctx.city(c) for c in cities],
+                        specs=[[{"type": "map"}] * cols] * rows, horizontal_spacing=0.01, vertical_spacing=0.08 / rows)
+    cell_w, cell_h = 1000 / cols, 260
+    for i, cid in enumerate(cities):
+        part = small[small.city_id == cid]
+        geojson = geojsons[cid]
+        colorbar = {"title": {"text": ctx.t("share_pct_short")}}
+        if column == "class_index" and bins:
+            colorbar.update(tickvals=list(range(len(bins))), ticktext=[f"≤ {b:.0f}%" for b in bins])
+        fig.add_trace(go.Choroplethmap(geojson=geojson, featureidkey="properties.area_id", locations=part.area_id,
+                                       z=part[column], zmin=0, zmax=max(k - 1, 1), colorscale=SEQUENTIAL,
+                                       showscale=(i == 0 and column == "class_index"), marker_line_width=0.3,
+                                       colorbar=colorbar,
+                                       hovertext=[f"<b>{a}</b> ({ctx.city(cid)})<br>{percent(s, ctx.lang)}"
+                                                  for a, s in zip(part.area_name, part.share_pct)], hoverinfo="text"),
+                      row=i // cols + 1, col=i % cols + 1)
+        fig.update_layout({f"map{i + 1 if i else ''}": {"style": MAP_STYLE, **view(bounds(geojson), cell_w, cell_h)}})
+    source = source_line(small, lang=ctx.lang)
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=rows * 300 + 200)
+    for annotation in fig.layout.annotations[:len(cities)]:
+        annotation.font.size = font_size(ctx.mode)
+    alt = ctx.t("alt_small_multiples", what=title, n=len(cities), cities=", ".join(ctx.city(c) for c in cities))
+    return Chart(fig, "small-multiples", title, subtitle, source, alt, small, kind="map")

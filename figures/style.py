@@ -1,0 +1,218 @@
+"""One visual identity for every chart, without Streamlit.
+
+A :class:`Chart` is a plotly figure plus what a reader, a slide or a brief needs beside it:
+the title, subtitle, source line, data version, plain-language description (alt text) and
+the rows behind it. :func:`finish` draws title, subtitle, legend and source line *inside*
+the figure's frame, with margins in pixels, so that nothing is cut whatever the export size.
+
+Modes
+-----
+``screen``    the dashboard page (13 px text)
+``presenter`` large text for a projector (20 px), taller charts
+``print``     a brief or PDF page (11 px text, fixed width)
+
+Exports are drawn at half of 1920x1080 and scaled twice (``EXPORT``), so text on a slide is
+twice its on-screen size.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from i18n import is_rtl, t
+
+MODES = ("screen", "presenter", "print")
+FONT_FAMILY = "Noto Sans, Noto Sans Arabic, DejaVu Sans, Arial, sans-serif"
+TEXT = "#1B2631"
+MUTED = "#4A5560"  # 7.4:1 on white: WCAG AA for small text (captions, source lines)
+GRID = "#E5E8EB"
+NOT_COMPARABLE = "#8C96A0"
+EMPTY = "#F2F4F6"
+# Export size: drawn at 960x540 CSS px, written at scale 2 = 1920x1080 (slide fonts).
+EXPORT = {"width": 960, "height": 540, "scale": 2}
+
+# Okabe-Ito (colour-blind safe) first, then further distinct hues for larger selections.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D1F", "#000000",
+               "#6A3D9A", "#B15928", "#1F78B4", "#33A02C", "#E31A1C", "#FF7F00", "#A6761D", "#666666"]
+SEQUENTIAL = "Viridis"
+DIVERGING = "RdBu_r"
+SOURCE_TYPE_COLOURS = {"official_statistics": "#0072B2", "city_administration": "#009E73", "un_agency": "#56B4E9",
+                       "research": "#CC79A7", "secondary": "#E69F00", "estimate": "#D55E00"}
+# Short marks of a figure's standing, shown on cards, bars, points and rows.
+SOURCE_MARKS = {"official_statistics": "OFF", "city_administration": "CITY", "un_agency": "UN", "research": "RES",
+                "secondary": "SEC", "estimate": "EST"}
+LISA_COLOURS = {"high_high": "#D55E00", "low_low": "#0072B2", "high_low": "#E69F00", "low_high": "#56B4E9",
+                "not_significant": "#DDDDDD"}
+
+_SIZES = {"screen": 13, "presenter": 20, "print": 11}
+
+
+@dataclass
+class Chart:
+    """A finished figure and what goes with it."""
+
+    figure: go.Figure
+    name: str  # file name stem for exports
+    title: str
+    subtitle: str
+    source: str
+    alt: str  # plain-language description generated from the data
+    data: pd.DataFrame | None = None
+    kind: str = "chart"  # bar, line, scatter, map, heatmap: briefs and slides use it
+    notes: list[str] = field(default_factory=list)  # caveats and data notes (speaker notes, captions)
+
+
+def font_size(mode: str) -> int:
+    return _SIZES.get(mode, 13)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:80] or "chart"
+
+
+def city_colours(city_ids) -> dict[str, str]:
+    """One colour per city, stable for a given list (pass every city of the page, in catalog
+    order, so a city keeps its colour across the charts of the page)."""
+    return {cid: CATEGORICAL[i % len(CATEGORICAL)] for i, cid in enumerate(dict.fromkeys(city_ids))}
+
+
+def source_line(frame: pd.DataFrame, column: str = "publisher", limit: int = 3, lang: str = "en") -> str:
+    """'Publisher A; Publisher B (+n more)' from the rows' own sources, each once."""
+    if frame is None or frame.empty or column not in frame:
+        return ""
+    pubs = [re.sub(r"\s*\(.*?\)", "", str(p)).strip()[:70] for p in pd.unique(frame[column].dropna()) if str(p).strip()]
+    pubs = list(dict.fromkeys(pubs))
+    text = "; ".join(pubs[:limit])
+    if len(pubs) > limit:
+        text += " " + t("n_more", lang, n=len(pubs) - limit)
+    return text
+
+
+def year_span(years) -> str:
+    """'2014' or '2014–2024' from a collection of years (integers)."""
+    years = sorted({int(y) for y in years if pd.notna(y)})
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def integer_year_axis(fig: go.Figure, years, axis: str = "x") -> None:
+    """Years as integers: one tick per year for short spans, never '2,014.5'."""
+    years = sorted({int(y) for y in years if pd.notna(y)})
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    if len(years) <= 12:
+        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    else:
+        update(tickformat="d", dtick=max(1, round((years[-1] - years[0]) / 10)))
+    if len(years) == 1:
+        update(range=[years[0] - 1, years[0] + 1])
+
+
+def value_axis(fig: go.Figure, unit: str, axis: str = "y", lang: str = "en") -> None:
+    """Tick format chosen from the unit: shares with one decimal and %, counts grouped."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if unit == "percent":
+        update(ticksuffix="%", tickformat=",.1~f", rangemode="tozero")
+    elif unit in ("index", "ratio"):
+        update(tickformat=".2f")
+    else:
+        update(tickformat=",.0f", rangemode="tozero")
+    if lang == "fr":
+        fig.update_layout(separators=", ")
+    elif lang in ("en", "ar"):
+        fig.update_layout(separators=".,")
+
+
+def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_version: str = "", mode: str = "screen",
+           lang: str = "en", height: int | None = None, legend_bottom: bool = False) -> go.Figure:
+    """Title, subtitle, legend and source line drawn inside the frame (pixel margins).
+
+    The source line sits in the bottom margin, anchored to the figure's bottom edge with a
+    pixel shift, so it stays inside the frame at any export size; the title is anchored to
+    the container with ``automargin`` so it is never clipped at the top.
+    """
+    size = font_size(mode)
+    rtl = is_rtl(lang)
+    source_text = f"{t('source', lang)}: {source}" if source else ""
+    if data_version:
+        source_text += (" · " if source_text else "") + t("data_version_short", lang, version=data_version)
+    lines = max(1, len(_wrap(source_text, 150 if mode != "presenter" else 110)))
+    bottom = 56 + int(lines * size * 1.35) + (40 if legend_bottom else 0)
+    fig.update_layout(
+        title={"text": f"<b>{_escape(title)}</b>", "subtitle": {"text": _escape(subtitle), "font": {"size": size, "color": MUTED}},
+               "x": 0.99 if rtl else 0.01, "xanchor": "right" if rtl else "left", "xref": "container",
+               "y": 0.98, "yanchor": "top", "yref": "container", "automargin": True,
+               "font": {"size": size + 6, "color": TEXT}},
+        font={"family": FONT_FAMILY, "size": size, "color": TEXT},
+        colorway=CATEGORICAL, paper_bgcolor="white", plot_bgcolor="white",
+        margin={"l": 70, "r": 40, "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
+        height=height or {"screen": 480, "presenter": 700, "print": 420}.get(mode, 480),
+        legend={"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": size}, "title": {"text": ""},
+                **({"orientation": "h", "yanchor": "top", "y": -0.18, "x": 1 if rtl else 0,
+                    "xanchor": "right" if rtl else "left"} if legend_bottom else
+                   ({"x": 0, "xanchor": "left"} if rtl else {}))},
+        hoverlabel={"font": {"family": FONT_FAMILY}, "align": "right" if rtl else "left"},
+    )
+    if source_text:
+        fig.add_annotation(text="<br>".join(_wrap(_escape(source_text), 150 if mode != "presenter" else 110)),
+                           xref="paper", yref="paper", x=1 if rtl else 0, y=0, yshift=-(bottom - 8),
+                           xanchor="right" if rtl else "left", yanchor="bottom", showarrow=False,
+                           align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})
+    fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    return fig
+
+
+def mirror_for_rtl(fig: go.Figure, lang: str, horizontal_bars: bool = False) -> None:
+    """Right to left: category axis on the right and bars growing leftwards (horizontal bars),
+    or a reversed time axis with the value axis on the right (lines)."""
+    if not is_rtl(lang):
+        return
+    if horizontal_bars:
+        fig.update_xaxes(autorange="reversed")
+        fig.update_yaxes(side="right")
+    else:
+        fig.update_xaxes(autorange="reversed")
+        fig.update_yaxes(side="right")
+
+
+def _escape(text: str) -> str:
+    """Text from data is text: plotly reads a subset of HTML in titles, so escape it."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("&lt;br&gt;", "<br>"))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = str(text).split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines
+
+
+def export_config(name: str, fmt: str = "png") -> dict:
+    """Plotly config: the modebar writes a 1920x1080 PNG or SVG with a meaningful file name."""
+    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {"format": fmt, "filename": f"mc2cm-{slug(name)}", **EXPORT}}
+
+
+def describe(label_values: list[tuple[str, float]], unit: str, lang: str, what: str, year: str = "") -> str:
+    """A plain-language description of a chart from its data: what it shows, the largest and
+    the smallest value and the year (used as alt text and shown under the chart)."""
+    from i18n import value as fmt
+
+    known = [(n, v) for n, v in label_values if v is not None and pd.notna(v)]
+    if not known:
+        return t("alt_no_values", lang, what=what)
+    top = max(known, key=lambda p: p[1])
+    low = min(known, key=lambda p: p[1])
+    return t("alt_summary", lang, what=what, n=len(known), top=top[0], top_value=fmt(top[1], unit, lang),
+             low=low[0], low_value=fmt(low[1], unit, lang), year=year or "—")

@@ -1,0 +1,73 @@
+"""Rendering helpers for the pages: a Chart with its export settings, its description and
+the data behind it; text from the data always shown as text (never markdown or HTML)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from figures.context import Context
+from figures.style import Chart, export_config
+from ui import data as ui_data
+from ui.widgets import flag, lang
+
+
+def plain(text) -> str:
+    """Text from the data made inert for Streamlit's markdown (links, images, HTML)."""
+    from analytics.text_safety import plain_text
+
+    return plain_text("" if text is None else str(text))
+
+
+def link(url, label: str | None = None) -> str:
+    """A markdown link for an http(s) URL with a host (visible text: the host), else ''."""
+    from analytics.text_safety import safe_link
+
+    return safe_link(url, label) or ""
+
+
+def context(mode: str | None = None) -> Context:
+    """The figure context of this run: language, mode (presenter from the URL), data version, labels."""
+    return Context(lang=lang(), mode=mode or ("presenter" if flag("present") else "screen"),
+                   data_version=ui_data.data_version(), labels=ui_data.labels(), city_order=ui_data.city_order())
+
+
+def _charts() -> list:
+    return st.session_state.setdefault("_page_charts", [])
+
+
+def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None, column_config: dict | None = None) -> None:
+    """Render a chart: the figure (export 1920x1080 in the chosen format), its plain-language
+    description, its data notes, and the rows behind it in an expander."""
+    fmt = st.session_state.get("_view", {}).get("image_format", "png")
+    _charts().append(chart)
+    st.plotly_chart(chart.figure, config=export_config(chart.name, fmt), key=key, width="stretch")
+    st.caption(plain(ctx.t("chart_description") + " " + chart.alt))
+    for note in chart.notes[:6]:
+        st.caption(plain("⚠ " + note))
+    rows = table if table is not None else chart.data
+    if rows is not None and not rows.empty:
+        with st.expander(ctx.t("data_table")):
+            st.dataframe(readable(rows, ctx), hide_index=True, width="stretch", column_config=column_config)
+
+
+BOOLEAN_COLUMNS = ("is_estimate", "comparable", "same_concept", "same_territory", "preferred", "pilot_project")
+
+
+def readable(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """A table for readers: no raw booleans or NaN/None cells; list columns joined; caveat
+    codes translated."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if column == "caveat_codes":
+            out[column] = [ctx.caveat(c) for c in series]
+        elif series.dtype == bool or column in BOOLEAN_COLUMNS:
+            out[column] = series.map(lambda v: ctx.t("yes") if v is True or v == 1 else (ctx.t("no") if v is False or v == 0 else ""))
+        elif series.dtype == object:
+            out[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v))
+    return out.drop(columns=[c for c in ("geometry",) if c in out.columns])
+
+
+def text_table(frame: pd.DataFrame, ctx: Context, **kwargs) -> None:
+    """A data frame shown for reading (readable values, no index)."""
+    st.dataframe(readable(frame, ctx), hide_index=True, width="stretch", **kwargs)

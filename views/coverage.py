@@ -1,0 +1,24 @@
+"""Data coverage: the indicator x city matrix coloured by the best kind of source, and the gaps."""
+import pandas as pd
+import streamlit as st
+
+from figures.profile import coverage_heatmap
+from ui.data import call
+from ui.render import context, show
+from ui.selection import all_cities, city_selection
+
+ctx = context()
+st.title(ctx.t("coverage_title"))
+st.markdown(ctx.t("coverage_intro"))
+selected = city_selection(default=all_cities())
+matrix = call("coverage", "coverage_matrix")
+matrix = matrix[matrix.city_id.isin(selected)]
+show(coverage_heatmap(matrix, ctx, selected), "matrix", ctx)
+
+st.subheader(ctx.t("core_missing"))
+missing = call("coverage", "missing_core_indicators", selected)
+missing = missing.assign(label=[ctx.label("indicators", m) if m != "district_counts" else ctx.t("district_counts")
+                                for m in missing.missing])
+table = pd.DataFrame({ctx.t("col_city"): [ctx.city(c) for c in missing.groupby("city_id").size().index],
+                      ctx.t("col_missing"): list(missing.groupby("city_id").label.agg(", ".join))})
+st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,43 @@
+"""Methods and sources: concepts and comparability, the figure-choice rule, common mistakes,
+index formulas with citations, every source with its licence, and the figures left out."""
+import streamlit as st
+
+from analytics.rules import MAX_YEAR_GAP, OFFICIAL_GRACE_YEARS, SMALL_NUMBER_THRESHOLD
+from analytics.spatial import INDEX_REGISTRY, PERMUTATIONS
+from ui.data import lookup
+from ui.render import context, plain, readable
+
+ctx = context()
+st.title(ctx.t("methods_title"))
+info = lookup("build_info").iloc[0]
+st.caption(ctx.t("data_version_line", version=info.data_version, built=info.built_at))
+
+st.header(ctx.t("concepts_header"))
+concepts = lookup("concepts")
+st.dataframe(concepts.assign(label=[ctx.label("concepts", c) for c in concepts.concept_id]), hide_index=True, width="stretch")
+st.markdown(ctx.t("comparability_rule", gap=MAX_YEAR_GAP))
+st.markdown(ctx.t("choice_rule", grace=OFFICIAL_GRACE_YEARS))
+st.markdown(ctx.t("small_number_rule", threshold=SMALL_NUMBER_THRESHOLD))
+
+st.header(ctx.t("common_mistakes"))
+st.markdown(ctx.t("common_mistakes_body"))
+
+st.header(ctx.t("indices_header"))
+for name, spec in INDEX_REGISTRY.items():
+    with st.expander(f"{ctx.t('index_' + name)} — {spec.dimension}"):
+        st.markdown(plain(spec.description))
+        st.markdown(f"**{ctx.t('citation')}:** " + plain(spec.citation))
+        st.code((spec.function.__doc__ or "").strip(), language=None)
+st.markdown(ctx.t("significance_note", permutations=PERMUTATIONS))
+
+st.header(ctx.t("languages_header"))
+st.markdown(ctx.t("languages_note"))
+
+st.header(ctx.t("sources_header"))
+sources = lookup("sources")
+st.dataframe(readable(sources[["source_id", "publisher", "title", "source_type", "licence", "url", "retrieved_via", "n_rows"]]
+                      .assign(source_type=[ctx.label("source_types", s) for s in sources.source_type]), ctx),
+             hide_index=True, width="stretch", column_config={"url": st.column_config.LinkColumn("URL")})
+
+st.header(ctx.t("excluded_header"))
+st.dataframe(readable(lookup("excluded_observations"), ctx), hide_index=True, width="stretch")

@@ -1,0 +1,96 @@
+"""Overview: every city on the map, a sortable table of all cities, headline cards for the
+selection, what is unknown, the network's themes and pilot projects."""
+import pandas as pd
+import streamlit as st
+
+from analytics.rules import HEADLINE_SHARES
+from figures import maps as map_figures
+from figures.compare import standing_mark
+from figures.profile import coverage_bars
+from figures.style import source_line
+from i18n import number, percent
+from ui.data import call, lookup
+from ui.render import context, link, plain, show
+from ui.selection import all_cities, city_selection
+
+ctx = context()
+st.title(ctx.t("overview_title"))
+st.markdown(plain(ctx.t("overview_intro", n=len(all_cities()))))
+
+everyone = all_cities()
+shares = call("compare", "compare_cities", list(HEADLINE_SHARES))
+population = call("compare", "compare_cities", "population_total")
+cities = lookup("cities")
+frame = cities.merge(shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
+                             "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]],
+                     on="city_id", how="left").merge(
+    population[["city_id", "value", "year_used", "geo_unit"]].rename(
+        columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+
+# --- map of every city -------------------------------------------------------------------
+source = "; ".join(filter(None, [source_line(shares.dropna(subset=["value"]), lang=ctx.lang), "GeoNames", "Natural Earth"]))
+chart = map_figures.network_map(frame, lookup("world_countries"), ctx, ctx.t("overview_map_title"),
+                                ctx.t("overview_map_sub"), source)
+show(chart, "network_map", ctx)
+
+# --- every city, sortable ----------------------------------------------------------------
+st.subheader(ctx.t("overview_table"))
+table = pd.DataFrame({
+    ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
+    ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
+    ctx.t("col_share"): frame.value.round(1),
+    ctx.t("col_year"): frame.year_used.astype("Int64"),
+    ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
+    ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
+                            zip(frame.source_type, frame.is_estimate)],
+    ctx.t("col_population"): frame.population,
+    ctx.t("col_pop_year"): frame.pop_year.astype("Int64"),
+})
+st.dataframe(table.sort_values(ctx.t("col_city")), hide_index=True, width="stretch", column_config={
+    ctx.t("col_share"): st.column_config.NumberColumn(format="%.1f%%"),
+    ctx.t("col_population"): st.column_config.NumberColumn(format="localized"),
+    ctx.t("col_year"): st.column_config.NumberColumn(format="%d"),
+    ctx.t("col_pop_year"): st.column_config.NumberColumn(format="%d")})
+st.caption(ctx.t("standing_legend"))
+
+# --- headline cards for the selection ----------------------------------------------------
+st.subheader(ctx.t("overview_cards"))
+selected = city_selection()
+cards = frame[frame.city_id.isin(selected)].sort_values("name")
+columns = st.columns(4)
+for i, row in enumerate(cards.itertuples()):
+    with columns[i % 4].container(border=True):
+        name = ctx.city(row.city_id)
+        if pd.notna(row.value):
+            st.metric(name, percent(row.value, ctx.lang), help=ctx.label("indicators", row.indicator_id))
+            st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
+                             f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
+            st.caption(plain(f"{ctx.t('source')}: {row.publisher} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
+                       + (" · " + link(row.source_url) if link(row.source_url) else ""))
+            if not row.comparable:
+                st.caption(plain("⚠ " + ctx.caveat(row.caveat_codes)))
+        else:
+            st.metric(name, ctx.t("not_known"))
+            st.caption(plain(ctx.t("no_share_known")))
+        if pd.notna(row.population):
+            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
+
+# --- coverage ----------------------------------------------------------------------------
+st.subheader(ctx.t("gap_title"))
+score = call("coverage", "coverage_score")
+show(coverage_bars(score[score.city_id.isin(selected)], ctx), "coverage", ctx)
+st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/grid_on:")
+
+# --- themes and pilots -------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("overview_themes"))
+    themes = lookup("themes")
+    st.markdown("\n".join(f"- {plain(ctx.label('themes', th))}" for th in themes[themes.network_theme].theme_id))
+    st.page_link("views/themes.py", label=ctx.t("see_themes"), icon=":material/category:")
+with right:
+    st.subheader(ctx.t("overview_pilots"))
+    activities = lookup("network_activities")
+    pilots = activities[activities.kind == "pilot_project"]
+    st.markdown("\n".join(f"- **{plain(r.city)}**: {plain(r.detail)}" for r in pilots.itertuples()))
+    st.caption(ctx.t("pilots_source"))

@@ -1,0 +1,107 @@
+"""Spatial distribution: share, location quotient and LISA maps, segregation indices with
+p-values and caveats, indices at two levels, and cross-city views on a selection."""
+import pandas as pd
+import streamlit as st
+
+from figures import maps as map_figures
+from figures.profile import dissimilarity_bars
+from figures.style import source_line
+from i18n import number, percent
+from ui.data import call
+from ui.geo import area_geojson, boundary_geojson
+from ui.render import context, plain, show, text_table
+from ui.selection import city_select, city_selection, default_for
+from ui.widgets import select
+
+ctx = context()
+st.title(ctx.t("spatial_title"))
+c1, c2, c3, c4 = st.columns(4)
+city_id = city_select(default="madrid", container=c1)
+city = ctx.city(city_id)
+options = call("spatial", "group_options", city_id)
+MAP_KINDS = ["share", "lq", "lisa"]
+
+if options.empty:
+    geojson = boundary_geojson(city_id)
+    if geojson["features"]:
+        st.warning(ctx.t("spatial_no_counts", city=city))
+        show(map_figures.boundary_map(geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
+                                      call("spatial", "boundary_sources", city_id), height=560), "bmap", ctx)
+    else:
+        st.warning(ctx.t("no_boundaries", city=city))
+else:
+    default = call("spatial", "default_selection", city_id)
+    group_id = select(ctx.t("group"), list(dict.fromkeys(options.group_id)), "group", format_func=lambda g: ctx.label("groups", g),
+                      default=default["group_id"], what=ctx.t("what_group"), container=c2)
+    rows = options[options.group_id == group_id]
+    level = select(ctx.t("area_level"), list(rows.area_level), "level", format_func=lambda v: ctx.label("area_levels", v),
+                   default=rows.sort_values("n_units").area_level.iloc[-1], what=ctx.t("what_level"), container=c3)
+    years = sorted((int(y) for y in rows[rows.area_level == level].years.iloc[0]), reverse=True)
+    year = select(ctx.t("year"), years, "year", default=years[0], what=ctx.t("what_year"), container=c4)
+    table = call("spatial", "area_table", city_id, group_id, year, level)
+    group = ctx.label("groups", group_id)
+    level_label = ctx.label("area_levels", level)
+    est = (" · " + ctx.t("estimates")) if table.is_estimate.any() else ""
+    geojson = area_geojson(city_id, level)
+    kind = select(ctx.t("map"), MAP_KINDS, "map", format_func=lambda k: ctx.t(f"map_{k}"), default="share", kind="segmented")
+    if kind == "share":
+        chart = map_figures.choropleth(table, geojson, "share_pct", ctx, ctx.t("share_map_title", city=city, group=group, level=level_label),
+                                       ctx.t("share_map_subtitle", year=year, average=percent(table.attrs["city_share_pct"], ctx.lang))
+                                       + f" · {len(table)} {level_label}{est}", ctx.t("share_pct_short"))
+    elif kind == "lq":
+        chart = map_figures.choropleth(table, geojson, "location_quotient", ctx, ctx.t("lq_map_title", city=city, group=group),
+                                       ctx.t("lq_map_subtitle", year=year) + est, ctx.t("lq_short"), diverging=True)
+    else:
+        lisa = call("spatial", "lisa_table", city_id, group_id, year, level)
+        chart = None
+        if lisa.empty:
+            st.info(ctx.t("too_few_areas"))
+        else:
+            lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
+            chart = map_figures.categorical_map(lisa, geojson, ctx, ctx.t("lisa_map_title", city=city, group=group),
+                                                ctx.t("lisa_map_subtitle", year=year) + est, source_line(table, lang=ctx.lang))
+    if chart is not None:
+        show(chart, f"map_{kind}", ctx)
+
+    st.subheader(ctx.t("segregation_indices"))
+    indices = call("spatial", "segregation_indices", city_id, group_id, year, level)
+    shown = pd.DataFrame({
+        ctx.t("col_index"): [ctx.t(f"index_{i}") for i in indices["index"]],
+        ctx.t("col_value"): indices.value.round(3),
+        ctx.t("col_p_value"): indices.p_value.round(3),
+        ctx.t("col_units"): indices.n_units,
+        ctx.t("col_caveat"): [ctx.caveat(c) if c else "" for c in indices.caveat_codes],
+        ctx.t("col_citation"): indices.citation})
+    text_table(shown, ctx)
+    st.caption(ctx.t("indices_note"))
+
+    levels = call("spatial", "indices_by_level", city_id, group_id, year)
+    if not levels.empty:
+        st.subheader(ctx.t("scale_title"))
+        st.markdown(ctx.t("scale_explanation"))
+        wide = levels.pivot_table(index="index", columns="area_level", values="value", aggfunc="first")
+        units = levels.groupby("area_level").n_units.first()
+        wide.columns = [f"{ctx.label('area_levels', c)} ({units[c]})" for c in wide.columns]
+        wide.index = [ctx.t(f"index_{i}") for i in wide.index]
+        st.dataframe(wide.round(3), width="stretch")
+
+# --- across cities -----------------------------------------------------------------------
+st.subheader(ctx.t("across_network"))
+selected = city_selection(default=default_for(None))
+cross = call("spatial", "cross_city_indices", selected)
+if cross.empty:
+    st.info(ctx.t("no_cross_city"))
+else:
+    show(dissimilarity_bars(cross, ctx), "cross", ctx)
+small = call("spatial", "small_multiples", 6, selected)
+if not small.empty:
+    pooled_kind = select(ctx.t("classes"), ["pooled", "within"], "classes", format_func=lambda k: ctx.t(f"classes_{k}"),
+                         default="pooled", kind="segmented")
+    geojsons = {cid: area_geojson(cid, part.area_level.iloc[0]) for cid, part in small.groupby("city_id")}
+    column = "class_index" if pooled_kind == "pooled" else "within_class_index"
+    chart = map_figures.small_multiples(small, geojsons, ctx, ctx.t("small_multiples_title"),
+                                        ctx.t(f"small_multiples_subtitle_{pooled_kind}"), column=column)
+    show(chart, "sm", ctx)
+    one_class = sorted({ctx.city(c) for c in small[small.n_pooled_classes <= 1].city_id})
+    if one_class and pooled_kind == "pooled":
+        st.caption(plain(ctx.t("one_class_note", cities=", ".join(one_class))))
