@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analytics import catalog
-from analytics.compare import HEADLINE_SHARES, SOURCE_RANK, best_figures
+from analytics.compare import best_figures
+from analytics.rules import HEADLINE_SHARES, SOURCE_RANK
 
 INDICATORS = ("size", "migrant_share", "refugee_share", "origins", "region")
 MIN_SHARED_INDICATORS = 2      # a pair sharing fewer indicators is not compared (not a peer)

@@ -8,7 +8,7 @@ name with "Synthetic city"; every generated row cites the source ``synthetic-gen
 "SYNTHETIC" and the flag ``synthetic``; every value is drawn from a seeded random generator.
 Catalog tables (indicators, concepts, ...) and the national country context are the real ones.
 
-At scale s: 9 * s cities (scale 10 = 90 cities); per city 82 indicators x 30 years (about
+At scale s: 9 * s cities (scale 10 = 90 cities); per city every catalog indicator (83 today) x 30 years (about
 22,000 observations at 1x, 2.2 million at 100x). Every synthetic city has district counts
 (area_level ``district``: a square grid of 110 districts, so 990 * s areas and
 99,000 at 100x) with total and foreign counts for 5 years, so page layouts that draw one
