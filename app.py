@@ -83,6 +83,7 @@ select(t("image_format", language), ["png", "svg"], "image_format", format_func=
 
 # Focus ring and caption contrast (WCAG 2.2 AA), and right to left for Arabic.
 css = """
+.block-container {padding-top: 2.5rem;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}
@@ -92,4 +93,10 @@ if is_rtl(language):
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 """
 st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
+# The document's language and direction as attributes (screen readers, browser shaping, tests).
+direction = "rtl" if is_rtl(language) else "ltr"
+st.html(f"""<script>
+  document.documentElement.lang = "{language}";
+  for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
+</script>""", unsafe_allow_javascript=True, width="content")
 page.run()

@@ -23,7 +23,8 @@ from analytics.paths import HARMONISED_DIR, database_path
 
 SCHEMA_SQL = """
 CREATE TABLE cities (city_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
-    country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT, pilot_project BOOLEAN, source_id VARCHAR);
+    country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT, pilot_project BOOLEAN, source_id VARCHAR,
+    membership VARCHAR, membership_phase VARCHAR, membership_source_url VARCHAR, membership_note VARCHAR);
 CREATE TABLE sources (source_id VARCHAR PRIMARY KEY, title VARCHAR, publisher VARCHAR, url VARCHAR,
     licence VARCHAR, source_type VARCHAR, retrieved_via VARCHAR);
 CREATE TABLE indicators (indicator_id VARCHAR PRIMARY KEY, label VARCHAR, description VARCHAR, unit VARCHAR,
@@ -128,8 +129,7 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
     context = _read_csv(harmonised / "country_context.csv", dtype={"breakdown_value": str, "note": str})
     context["value"] = pd.to_numeric(context["value"], errors="coerce")
     context["is_estimate"] = context["is_estimate"].astype(str).str.lower().eq("true")
-    cities = _read_csv(harmonised / "cities.csv")
-    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    cities, network_members = _cities_and_members(harmonised)
     return {
         "cities": cities,
         "sources": sources.fillna({"retrieved_via": ""}).reset_index(drop=True),
@@ -147,8 +147,25 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
         "excluded_observations": pd.concat([_read_csv(p, dtype=str) for p in sorted(harmonised.glob("excluded_*.csv"))],
                                            ignore_index=True),
         "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
+        "network_members": network_members,
         "world_countries": _world(harmonised / "world_countries.geojson"),
     }
+
+
+MEMBERSHIP_COLUMNS = ["membership", "membership_phase", "membership_source_url", "membership_note"]
+
+
+def _cities_and_members(harmonised: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cities table with each city's membership (harmonise.members), and the cities named in
+    ``mc2cm_members.csv`` that are not in the catalog (event host, partner city, candidates):
+    ``network_members``, so they can be listed without being counted as members."""
+    cities = _read_csv(harmonised / "cities.csv")
+    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    members = _read_csv(harmonised / "network_members.csv", dtype=str)
+    in_catalog = members.city_id != ""
+    cities = cities.merge(members.loc[in_catalog, ["city_id", *MEMBERSHIP_COLUMNS]], on="city_id", how="left", validate="1:1")
+    others = members.loc[~in_catalog].drop(columns="city_id").reset_index(drop=True)
+    return cities, others
 
 
 def _world(path: Path) -> pd.DataFrame:

@@ -101,8 +101,8 @@ def _row_problems(frame: pd.DataFrame) -> list[tuple]:
         for column in REQUIRED:
             if row[column] == "":
                 problems.append((n, column, "empty value"))
-        if row.city_id and row.city_id not in catalog.CITY_IDS:
-            problems.append((n, "city_id", f"unknown city {row.city_id!r}; expected one of {', '.join(catalog.CITY_IDS)}"))
+        if row.city_id and row.city_id not in catalog.city_ids():
+            problems.append((n, "city_id", f"unknown city {row.city_id!r}; expected one of {', '.join(catalog.city_ids())}"))
         if row.indicator_id and row.indicator_id not in indicators.index:
             problems.append((n, "indicator_id", f"unknown indicator {row.indicator_id!r} (see data/catalog/indicators.yaml)"))
         if row.year and not re.fullmatch(r"\d{4}", row.year):

@@ -74,3 +74,25 @@ def world_countries(con):
     frame = con.execute("SELECT iso3, name, geometry FROM world_countries").df()
     gdf = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=shapely.from_wkb([bytes(g) for g in frame.geometry]), crs=4326)
     return json.loads(gdf.to_json())
+
+
+def labels(con) -> dict[str, dict[str, str]]:
+    """English catalog labels by kind (cities, indicators, concepts, geo_levels, themes, groups),
+    for the figures' Context (which translates them through i18n)."""
+    def pairs(sql: str) -> dict[str, str]:
+        return dict(con.execute(sql).fetchall())
+
+    groups = area_groups(con)
+    return {
+        "cities": pairs("SELECT city_id, name FROM cities"),
+        "indicators": pairs("SELECT indicator_id, label FROM indicators"),
+        "concepts": pairs("SELECT concept_id, label FROM concepts"),
+        "geo_levels": pairs("SELECT geo_level, label FROM geo_levels"),
+        "themes": pairs("SELECT theme_id, label FROM themes"),
+        "groups": dict(zip(groups.group_id, groups.label)),
+    }
+
+
+def city_order(con) -> tuple[str, ...]:
+    """Every city id, by name (stable colours across charts)."""
+    return tuple(r[0] for r in con.execute("SELECT city_id FROM cities ORDER BY name").fetchall())

@@ -1,7 +1,7 @@
 """Validation of the harmonised tables before they enter the database.
 
 Types and ranges are checked with pandera schemas; cross-table rules (every source_id in
-sources, every indicator in the catalog, group <= total, the nine cities) in plain code.
+sources, every indicator in the catalog, group <= total, every city of the catalog) in plain code.
 Every failure names the table, the row, the column and the reason.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from analytics.catalog import CITY_IDS, CONCEPTS, GEO_LEVELS, SOURCE_TYPES
+from analytics.catalog import CONCEPTS, GEO_LEVELS, SOURCE_TYPES, city_ids
 
 KEYS = {
     "cities": ["city_id"],
@@ -52,7 +52,7 @@ def _text(**kw):
 
 SCHEMAS = {
     "cities": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "name": _text(), "country_iso3": _text(checks=pa.Check.str_length(3, 3)),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "name": _text(), "country_iso3": _text(checks=pa.Check.str_length(3, 3)),
         "lat": pa.Column(float, pa.Check.in_range(-90, 90)), "lon": pa.Column(float, pa.Check.in_range(-180, 180)),
     }),
     "sources": pa.DataFrameSchema({
@@ -65,7 +65,7 @@ SCHEMAS = {
         "theme": _text(), "description": _text(),
     }),
     "observations": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "indicator_id": _text(),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "indicator_id": _text(),
         "concept": _text(checks=pa.Check.isin(CONCEPTS)), "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
         "geo_unit": _text(), "geo_level": _text(checks=pa.Check.isin(GEO_LEVELS)),
         "breakdown": pa.Column(str), "breakdown_value": pa.Column(str),
@@ -73,12 +73,12 @@ SCHEMAS = {
         "is_estimate": pa.Column(bool), "note": pa.Column(str, nullable=True),
     }),
     "areas": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "area_id": _text(), "area_name": _text(),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "area_id": _text(), "area_name": _text(),
         "area_level": _text(), "parent_area_id": pa.Column(str, nullable=True),
         "area_km2": pa.Column(float, pa.Check.gt(0)), "source_id": _text(),
     }),
     "area_counts": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "area_id": _text(), "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "area_id": _text(), "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
         "group_id": _text(), "value": pa.Column(float, pa.Check.ge(0), nullable=False), "source_id": _text(),
         "is_estimate": pa.Column(bool),
     }),
@@ -154,10 +154,10 @@ def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool
     problems += _row_problems("area_counts", joined, over, "value",
                               lambda r: f"group {r.group_id} ({r.value}) exceeds the total ({r.total_value})")
     if require_all_cities:
-        missing = set(CITY_IDS) - set(obs.city_id)
+        missing = set(city_ids()) - set(obs.city_id)
         if missing:
             problems.append(Problem("observations", None, "city_id", f"cities without observations: {sorted(missing)}"))
-        missing = set(CITY_IDS) - set(tables["cities"].city_id)
+        missing = set(city_ids()) - set(tables["cities"].city_id)
         if missing:
             problems.append(Problem("cities", None, "city_id", f"missing cities: {sorted(missing)}"))
     if problems:

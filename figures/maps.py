@@ -126,9 +126,11 @@ def world_background(world: dict) -> go.Choroplethmap:
                             marker_line_color="#C9CED6", marker_line_width=0.5, hoverinfo="skip")
 
 
-def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str, source: str) -> Chart:
+def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str) -> Chart:
     """The network's cities around the Mediterranean: marker size = population of the city
-    unit, colour = latest migrant share (grey: not known)."""
+    unit, colour = latest migrant share (grey: not known). Source line: the shares' own
+    publishers, GeoNames (coordinates) and Natural Earth (countries)."""
+    source = "; ".join(filter(None, [source_line(frame[frame.value.notna()], lang=ctx.lang), "GeoNames", "Natural Earth"]))
     fig = go.Figure(world_background(world))
     size = (frame.population.fillna(frame.population.median() if frame.population.notna().any() else 1e6) ** 0.5) / 60
     known = frame.value.notna()

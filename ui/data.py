@@ -10,8 +10,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from analytics import db
-from analytics.paths import database_path
+from analytics import store
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -20,7 +19,7 @@ class DatabaseUnavailable(RuntimeError):
 
 def _file_stamp() -> tuple:
     """Identity of the database file now: a rebuild swaps in a new file (new inode / mtime)."""
-    path = database_path()
+    path = store.store_location()
     try:
         stat = os.stat(path)
     except OSError:
@@ -30,7 +29,7 @@ def _file_stamp() -> tuple:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _connection(stamp: tuple):
-    return db.connect(stamp[0], read_only=True)
+    return store.open_store(stamp[0])
 
 
 def cursor():
@@ -83,23 +82,10 @@ def labels() -> dict[str, dict[str, str]]:
     return _labels(data_version())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _labels(version: str) -> dict:
-    def pairs(frame, key, value):
-        return dict(zip(frame[key], frame[value]))
-
-    cities = lookup("cities")
-    groups = lookup("area_groups")
-    return {
-        "cities": pairs(cities, "city_id", "name"),
-        "indicators": pairs(lookup("indicators"), "indicator_id", "label"),
-        "concepts": pairs(lookup("concepts"), "concept_id", "label"),
-        "geo_levels": pairs(lookup("geo_levels"), "geo_level", "label"),
-        "themes": pairs(lookup("themes"), "theme_id", "label"),
-        "groups": pairs(groups, "group_id", "label"),
-    }
+    return call("reference", "labels")
 
 
 def city_order() -> tuple[str, ...]:
     """Every city id in catalog order (stable colours across charts)."""
-    return tuple(lookup("cities").sort_values("name").city_id)
+    return call("reference", "city_order")

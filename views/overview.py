@@ -7,7 +7,6 @@ from analytics.rules import HEADLINE_SHARES
 from figures import maps as map_figures
 from figures.compare import standing_mark
 from figures.profile import coverage_bars
-from figures.style import source_line
 from i18n import number, percent
 from ui.data import call, lookup
 from ui.render import context, link, plain, show
@@ -28,9 +27,8 @@ frame = cities.merge(shares[["city_id", "indicator_id", "value", "year_used", "c
         columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
 
 # --- map of every city -------------------------------------------------------------------
-source = "; ".join(filter(None, [source_line(shares.dropna(subset=["value"]), lang=ctx.lang), "GeoNames", "Natural Earth"]))
 chart = map_figures.network_map(frame, lookup("world_countries"), ctx, ctx.t("overview_map_title"),
-                                ctx.t("overview_map_sub"), source)
+                                ctx.t("overview_map_sub"))
 show(chart, "network_map", ctx)
 
 # --- every city, sortable ----------------------------------------------------------------

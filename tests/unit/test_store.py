@@ -28,7 +28,7 @@ CITIES = ("lisbon", "turin", "amman")  # 49 groups at one level; two area levels
 PERMUTATIONS = 99  # p-values are seeded: the same on both stores whatever the count
 FILTERS = {"cities": ["lisbon", "turin"], "themes": [], "years": (2000, 2030)}
 URL = "http://localhost:8501/explorer?city=lisbon"
-TIE_DEPENDENT = {"compare.best_figures", "compare.timeseries"}
+TIE_DEPENDENT: set = set()  # best_figures breaks ties on every key column (no storage dependence)
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +82,20 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         ("export.readme", (table, FILTERS, URL), {}), ("export.zip_bundle", (table, FILTERS, URL), {}),
         ("export.to_excel_bytes", (table,), {}), ("export.validate_filters", (FILTERS,), {}),
         *[("export.export", (FILTERS, fmt, URL), {}) for fmt in ("csv", "xlsx", "parquet", "zip")],
-        ("normalise.country_iso3_lookup", (), {}),
+        ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}),
+        ("compare.available_indicators", (list(CITIES), 2), {}),
+        ("spatial.cross_city_indices", (list(CITIES),), {}), ("spatial.small_multiples", (6, list(CITIES)), {}),
+        ("origins.shared_origins", (10, list(CITIES)), {}), ("coverage.missing_core_indicators", (list(CITIES),), {}),
     ]
     for city in CITIES:
         out += [("compare.city_vs_country", ([city],), {}),
-                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees")],
+                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees",
+                                                          "changes_since_2016")],
                 ("origins.top_origins", (city, 10), {}), ("origins.top_origins", (city, 15), {}),
                 ("origins.world_map_table", (city,), {}), ("origins.origins_by_region", (city,), {}),
                 ("spatial.group_options", (city,), {}), ("spatial.default_selection", (city,), {}),
                 ("spatial.area_table", (city,), {}), ("spatial.area_geodataframe", (city, None), {}),
+                ("spatial.boundary_sources", (city,), {}), ("spatial.indices_by_level", (city,), {"permutations": PERMUTATIONS}),
                 ("spatial.segregation_indices", (city,), {"permutations": PERMUTATIONS}), ("spatial.lisa_table", (city,), {}),
                 ("export.area_counts_table", (city,), {}), ("export.areas_geojson_bytes", (city,), {}),
                 ("export.export", ({"cities": [city]}, "geojson"), {"city_id": city})]
@@ -184,15 +189,9 @@ def test_parquet_directory_matches_duckdb_file(stores):
                 results[kind] = functions[name](cur, *args, **kwargs)
             finally:
                 cur.close()
-        if name in TIE_DEPENDENT:  # `preferred` on tied rows depends on scan order: see the xfail test below
-            results = {k: v.drop(columns="preferred") for k, v in results.items()}
         assert_same(results["duckdb_file"], results["parquet_dir"], f"{name}{args[:2]}")
 
 
-@pytest.mark.xfail(strict=True, reason="compare.best_figures breaks ties of `preferred` and `_rank_in_city` by scan order: "
-                   "two figures of one source, city, year and geo_level that differ only in geo_unit (Turin 2022, "
-                   "metropolitan city with and without the city) get `preferred` by storage order. Fix: add o.geo_unit "
-                   "(and o.breakdown_value) to `tie` in analytics/compare.py::best_figures.")
 def test_best_figures_ties_do_not_depend_on_storage_order(stores):
     from analytics.compare import timeseries
 
