@@ -93,7 +93,7 @@ def generate(real_tables: dict[str, pd.DataFrame], scale: int, seed: int = 7) ->
         "area_counts": pd.concat(count_rows, ignore_index=True),
         "sources": pd.concat([real_tables["sources"], pd.DataFrame([SOURCE])], ignore_index=True),
     })
-    for name in ("network_activities", "excluded_observations"):  # rows about real cities: none in a synthetic network
+    for name in ("network_activities", "network_members", "excluded_observations"):  # real cities: none in a synthetic network
         if name in tables:
             tables[name] = tables[name].iloc[0:0]
     return tables
