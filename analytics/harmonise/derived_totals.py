@@ -62,15 +62,13 @@ SPECS = (
     Spec("tangier", "", 4, "arrondissement", None, None, None, "City of Tangier",
          "HCP Recensement général de la population et de l'habitat 2024 (legal population by arrondissement; the 2014 file has no arrondissement rows)", (2024,),
          ("01.511.01.03", "01.511.01.05", "01.511.01.06", "01.511.01.07")),
-    Spec("casablanca", "06.141.01.", 16, "arrondissement", None, None, None, "Commune of Casablanca (16 arrondissements)",
-         "HCP Recensement général de la population et de l'habitat 2024 (legal population by arrondissement)", (2024,)),
 )
 # City totals stated in the raw folders' PROVENANCE.md: (city, year) -> (population, group).
 STATED_TOTALS = {("vienna", 2022): (1_931_593, None), ("lisbon", 2011): (547_733, 31_833),
                  ("turin", 2011): (870_419, 110_361), ("turin", 2021): (848_748, 124_585),
                  ("madrid", 2019): (None, 460_623), ("madrid", 2020): (None, 510_881),
                  ("madrid", 2022): (None, 517_243), ("madrid", 2023): (None, 570_418),
-                 ("tangier", 2024): (1_275_428, None), ("casablanca", 2024): (3_215_935, None)}
+                 ("tangier", 2024): (1_275_428, None)}
 
 
 def load(out_dir: Path) -> dict[str, pd.DataFrame]:

@@ -94,3 +94,20 @@ def test_controls_write_ids_to_the_url():
     for key in ("city", "group", "level", "year", "map", "cities"):
         assert key in at.query_params, key
     assert at.query_params["city"] == "madrid"
+
+
+def test_embed_shows_one_chart_alone():
+    at = run("compare", {"embed": "true", "chart": "bars", "cities": "madrid,vienna"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    at = run("compare", {"chart": "<img src=x>"})
+    assert not at.exception and len(at.get("plotly_chart")) == 0
+    assert "names a chart that the page does not have" in messages(at)
+
+
+def test_every_chart_offers_link_embed_and_citation():
+    at = run("compare", {"cities": "madrid,vienna"})
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("@misc{mc2cm-") and "Data version" in c for c in codes)
+    assert any("<iframe" in c and "embed=true" in c and "chart=bars" in c for c in codes)
+    assert any("MC2CM city migration dashboard, data version" in c for c in codes)
