@@ -36,19 +36,20 @@ st.subheader(ctx.t("overview_table"))
 table = pd.DataFrame({
     ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
     ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
-    ctx.t("col_share"): frame.value.round(1),
-    ctx.t("col_year"): frame.year_used.astype("Int64"),
+    ctx.t("col_share"): frame.value.astype(float).round(1),
+    ctx.t("col_year"): frame.year_used.astype(float),
     ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
     ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                             zip(frame.source_type, frame.is_estimate)],
     ctx.t("col_population"): frame.population,
-    ctx.t("col_pop_year"): frame.pop_year.astype("Int64"),
+    ctx.t("col_pop_year"): frame.pop_year.astype(float),
 })
-st.dataframe(table.sort_values(ctx.t("col_city")), hide_index=True, width="stretch", column_config={
-    ctx.t("col_share"): st.column_config.NumberColumn(format="%.1f%%"),
-    ctx.t("col_population"): st.column_config.NumberColumn(format="localized"),
-    ctx.t("col_year"): st.column_config.NumberColumn(format="%d"),
-    ctx.t("col_pop_year"): st.column_config.NumberColumn(format="%d")})
+# Numbers stay numbers so that every column sorts; the Styler shows them formatted and missing values as empty cells.
+table = table.sort_values(ctx.t("col_city"))
+styled = table.style.format({ctx.t("col_share"): lambda v: percent(v, ctx.lang),
+                             ctx.t("col_population"): lambda v: number(v, ctx.lang),
+                             ctx.t("col_year"): "{:.0f}", ctx.t("col_pop_year"): "{:.0f}"}, na_rep="")
+st.dataframe(styled, hide_index=True, width="stretch")
 st.caption(ctx.t("standing_legend"))
 
 # --- headline cards for the selection ----------------------------------------------------
