@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test data build bench e2e-deps clean
+.PHONY: run test test-fast data build bench e2e-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(VENV)/.installed $(DB) e2e-deps
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
 test: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m pytest -q
+
+## test-fast: the suite without the tests marked slow (benchmark smoke, PySAL agreement, browser): about a minute
+test-fast: $(VENV)/.installed $(DB)
+	MC2CM_DB=$(DB) $(PY) -m pytest -q -m "not slow"
 
 ## data: re-run the harmonise steps from ../shared/data (or MC2CM_RAW), then rebuild
 data: $(VENV)/.installed

@@ -15,7 +15,7 @@ SHOTS = Path(__file__).parent / "screenshots"
 PAGES = ["overview", "city", "compare", "spatial", "origins", "themes", "explorer", "coverage", "methods"]
 CHART_PAGES = {"overview", "city", "compare", "spatial", "origins", "coverage"}
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 if not Path(CHROMIUM).exists():
     if os.environ.get("MC2CM_REQUIRE_E2E"):
         raise RuntimeError(f"{CHROMIUM} is required for the end-to-end tests (apt-get install chromium)")
