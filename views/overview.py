@@ -44,12 +44,14 @@ table = pd.DataFrame({
     ctx.t("col_population"): frame.population,
     ctx.t("col_pop_year"): frame.pop_year.astype(float),
 })
-# Numbers stay numbers so that every column sorts; the Styler shows them formatted and missing values as empty cells.
-table = table.sort_values(ctx.t("col_city"))
-styled = table.style.format({ctx.t("col_share"): lambda v: percent(v, ctx.lang),
-                             ctx.t("col_population"): lambda v: number(v, ctx.lang),
-                             ctx.t("col_year"): "{:.0f}", ctx.t("col_pop_year"): "{:.0f}"}, na_rep="")
-st.dataframe(styled, hide_index=True, width="stretch")
+# Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
+# table is ordered by the share, missing last); complete columns stay numbers and sort.
+table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
+table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
+    table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={ctx.t("col_population"): st.column_config.NumberColumn(format="localized")})
 st.caption(ctx.t("standing_legend"))
 
 # --- headline cards for the selection ----------------------------------------------------
@@ -91,5 +93,8 @@ with right:
     st.subheader(ctx.t("overview_pilots"))
     activities = lookup("network_activities")
     pilots = activities[activities.kind == "pilot_project"]
-    st.markdown("\n".join(f"- **{plain(r.city)}**: {plain(r.detail)}" for r in pilots.itertuples()))
+    st.markdown("\n".join("- " + ctx.t("pilot_line", city=plain(ctx.city(r.city_id)), detail=plain(r.detail))
+                           for r in pilots.itertuples()))
+    if ctx.lang != "en":
+        st.caption(ctx.t("quoted_in_english"))
     st.caption(ctx.t("pilots_source"))
