@@ -140,7 +140,16 @@ if peers.empty:
     st.info(ctx.t("no_peers", city=city))
 else:
     st.caption(ctx.t("peers_method"))
-    text_table(peers, ctx)
+    shown = {ctx.t("brief_col_rank"): peers["rank"], ctx.t("col_city"): [ctx.city(c) for c in peers.city_id],
+             ctx.t("brief_col_distance"): peers.distance.round(3), ctx.t("col_indicators_used"): peers.n_indicators_used,
+             ctx.t("brief_col_reasons"): [ctx.peer_reasons(r) for r in peers.reasons]}
+    for key in ("size", "migrant_share", "refugee_share"):
+        if f"{key}_value_peer" in peers:
+            unit = "persons" if key == "size" else "percent"
+            shown[ctx.t(f"peer_input_{key}")] = [
+                "" if pd.isna(v) else f"{fmt(v, unit, ctx.lang)} ({int(y)})" if pd.notna(y) else fmt(v, unit, ctx.lang)
+                for v, y in zip(peers[f"{key}_value_peer"], peers[f"{key}_year_peer"])]
+    text_table(pd.DataFrame(shown), ctx)
     st.page_link("views/compare.py", label=ctx.t("compare_with_peers"), icon=":material/bar_chart:",
                  query_params={"cities": ",".join([city_id, *peers.city_id])})
 
