@@ -101,8 +101,9 @@ SAME_AS_ENGLISH = {
            "sources_header", "points", "bibtex", "brief_format", "brief_col_licence", "brief_col_distance",
            "brief_chart_notes", "brief_slide_sources",
            # standing marks the French catalogue keeps: OFF(iciel), SEC(ondaire), EST(imation)
-           "mark_official_statistics", "mark_secondary", "mark_estimate"},
-    "ar": {"language_en", "language_fr", "language_ar", "caveat_source", "trend_title", "download_parquet", "bibtex"},
+           "mark_official_statistics", "mark_secondary", "mark_estimate", "peer_input_size", "download_csv", "what_page"},
+    "ar": {"language_en", "language_fr", "language_ar", "caveat_source", "trend_title", "download_parquet", "bibtex",
+           "download_csv", "pilot_line"},
 }
 
 
