@@ -45,6 +45,7 @@ e2e-deps:
 	      || echo "warning: could not install chromium; end-to-end tests will be skipped"; \
 	  else echo "note: /usr/bin/chromium missing and not root; end-to-end tests will be skipped"; fi; \
 	fi
+	@test -f tests/e2e/.axe/node_modules/axe-core/axe.min.js || npm install --prefix tests/e2e/.axe --no-audit --no-fund --loglevel=error axe-core@4
 
 clean:
 	rm -rf $(VENV) $(DB)
