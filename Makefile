@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test data build bench e2e-deps clean
+.PHONY: run test test-fast data build bench e2e-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +17,16 @@ $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/
 	MC2CM_DB=$(DB) $(PY) -m analytics build
 
 ## run: set up the environment, build the database if needed, serve the app on localhost
-run: $(VENV)/.installed $(DB)
+run: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
 test: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m pytest -q
+
+## test-fast: the suite without the tests marked slow (benchmark smoke, PySAL agreement, browser): about a minute
+test-fast: $(VENV)/.installed $(DB)
+	MC2CM_DB=$(DB) $(PY) -m pytest -q -m "not slow"
 
 ## data: re-run the harmonise steps from ../shared/data (or MC2CM_RAW), then rebuild
 data: $(VENV)/.installed
@@ -37,13 +41,20 @@ build: $(VENV)/.installed
 bench: $(VENV)/.installed $(DB)
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100
 
-# Debian's chromium for the end-to-end tests (installed when running as root and missing).
+# System packages (Debian), installed when running as root and missing, else the command is printed:
+# chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core
+# (Noto Sans and Noto Sans Arabic, SIL Open Font License 1.1: Arabic glyphs for PDF briefs and images),
+# poppler-utils (pdftotext / pdftoppm: the brief tests read PDFs back).
 e2e-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "NotoSansArabic" || missing="$$missing fonts-noto-core"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; end-to-end tests will be skipped"; \
-	  else echo "note: /usr/bin/chromium missing and not root; end-to-end tests will be skipped"; fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; end-to-end tests will be skipped and PDF/PPTX briefs will say what is missing"; \
+	  else echo "note: missing$$missing and not root: run 'sudo apt-get install -y$$missing' (end-to-end tests, PDF and PPTX briefs)"; fi; \
 	fi
 	@test -f tests/e2e/.axe/node_modules/axe-core/axe.min.js || npm install --prefix tests/e2e/.axe --no-audit --no-fund --loglevel=error axe-core@4
 

@@ -17,6 +17,11 @@ raw_lang = st.query_params.get("lang")
 if raw_lang in LANGUAGES:
     st.session_state[VIEW]["lang"] = raw_lang
 language = lang()
+# Read before st.navigation, which hands the page a fresh copy of the query string.
+present = flag("present")
+# One chart alone (for an iframe) with ?chart=<key>. Embed links also carry Streamlit's own reserved
+# ?embed=true, which hides its toolbar; Streamlit keeps that parameter from the app, hence `chart`.
+embed = bool(st.query_params.get("chart"))
 
 PAGES = {
     t("nav_dashboard", language): [
@@ -46,7 +51,19 @@ except Exception:  # noqa: BLE001 - every failure to open the database gets the 
     st.code("make build", language="bash")
     st.stop()
 
-present = flag("present")
+if embed:  # one chart alone, for an iframe: no sidebar, header, widgets or text
+    st.session_state["_embed_shown"] = False
+    page.run()
+    if st.session_state["_embed_shown"]:
+        st.markdown("""<style>
+            [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+            .block-container {padding: 0.5rem !important; max-width: 100%;}
+            [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]:not(:has(.stPlotlyChart)) {display: none;}
+            [data-testid="stMainBlockContainer"] [data-testid="stExpander"] {display: none;}
+        </style>""", unsafe_allow_html=True)
+    else:
+        st.info(t("embed_unknown_chart", language))
+    st.stop()
 language_names = {code: t(f"language_{code}", code) for code in LANGUAGES}
 if present:
     bar = st.columns([6, 2, 2])
@@ -83,6 +100,7 @@ select(t("image_format", language), ["png", "svg"], "image_format", format_func=
 
 # Focus ring and caption contrast (WCAG 2.2 AA), and right to left for Arabic.
 css = """
+.block-container {padding-top: 2.5rem;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}

@@ -5,8 +5,10 @@ Commands
 data              re-run every harmonise step from the shared data (MC2CM_RAW, default ../shared/data)
 build             validate data/harmonised and build the database atomically (MC2CM_DB)
 ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuild; a rejected file changes nothing
-export ...        filtered observations as csv | xlsx | parquet | geojson | zip (see docs/downloads.md)
+export ...        filtered observations or district counts (--dataset area_counts) as csv | xlsx | parquet |
+                  geojson | zip; csv, parquet and zip stream from DuckDB (see docs/downloads.md)
 summary           row counts per table
+brief ...         a city brief (--city) or a comparison brief (--cities, --indicator) as pdf | html | pptx
 publish --parquet DIR   every table as Parquet files (per-city tables partitioned by city) for MC2CM_DB=DIR (docs/scaling.md)
 """
 from __future__ import annotations
@@ -55,33 +57,53 @@ def cmd_build(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from analytics.ingest import IngestError, ingest_file
+    from pathlib import Path
 
+    from analytics.ingest import IngestError, ingest_file
+    from analytics.text_safety import printable
+
+    harmonised = Path(args.harmonised) if args.harmonised else HARMONISED_DIR
     try:
-        result = ingest_file(args.file, replace=args.replace)
+        result = ingest_file(args.file, replace=args.replace, harmonised=harmonised)
     except IngestError as error:
         print(f"ingest refused, nothing changed.\n{error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"ingest interrupted, nothing changed: {printable(args.file)}", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 -- a message, never a traceback
+        print(f"ingest failed, nothing changed: {printable(args.file)}: {type(error).__name__}: {printable(error)}",
+              file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2))
     return 0
 
 
 def cmd_export(args) -> int:
     from analytics.db import connect
-    from analytics.export import export
+    from analytics.export import write_file, years_available
 
-    filters = {"cities": args.city, "indicators": args.indicator, "concepts": args.concept, "themes": args.theme,
-               "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
-    filters = {k: v for k, v in filters.items() if v}
     try:
         con = connect()
-        data = export(con, filters, args.format, city_id=args.city[0] if args.city and len(args.city) == 1 else None)
+        if args.dataset == "area_counts":
+            years = list(args.year)
+            if not years and list(args.years) != [1900, 2100]:  # a range: the years in it that exist
+                wanted = set(range(args.years[0], args.years[1] + 1))
+                years = [y for y in years_available(con, args.city, args.group, args.area_level) if y in wanted]
+                if not years:
+                    raise ValueError(f"no district counts between {args.years[0]} and {args.years[1]} for this selection")
+            filters = {"cities": args.city, "years": years, "groups": args.group, "area_levels": args.area_level,
+                       "source_types": args.source_type}
+        else:
+            filters = {"cities": args.city, "indicators": args.indicator, "concepts": args.concept, "themes": args.theme,
+                       "geo_levels": args.geo_level, "source_types": args.source_type, "years": tuple(args.years)}
+        filters = {k: v for k, v in filters.items() if v}
+        size = write_file(con, filters, args.format, args.output, city_id=args.city[0] if args.city and len(args.city) == 1 else None,
+                          dataset=args.dataset, memory_limit=args.memory_limit)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    with open(args.output, "wb") as handle:
-        handle.write(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
+    print(f"wrote {args.output} ({size:,} bytes)")
     return 0
 
 
@@ -107,6 +129,43 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    """A city or comparison brief; a missing program or package: a message and exit code 2."""
+    try:
+        import briefs
+    except ImportError as error:  # a package the briefs need at import time
+        print(f"error: cannot make a brief: the Python package {error.name} is missing. "
+              "Install it with: .venv/bin/pip install -r requirements.txt", file=sys.stderr)
+        return 2
+    from analytics.db import connect
+
+    if bool(args.city) == bool(args.cities):
+        print("error: give either --city ID (a city brief) or --cities ID,ID,... (a comparison brief)", file=sys.stderr)
+        return 2
+    kind = "city" if args.city else "comparison"
+    city_ids = [c.strip() for c in (args.cities or "").split(",") if c.strip()]
+    output = args.output or briefs.file_name(kind, args.format, args.lang, args.city, city_ids)
+    start = time.perf_counter()
+    try:
+        con = connect()
+        data = briefs.make(con, kind, city_id=args.city, city_ids=city_ids, indicator=args.indicator, fmt=args.format,
+                           lang=args.lang, progress=None if args.quiet else
+                           (lambda text, fraction: print(f"  {fraction:4.0%} {text}", file=sys.stderr)))
+    except briefs.MissingDependency as error:
+        print(f"error: cannot make a {args.format} brief: {error}", file=sys.stderr)
+        return 2
+    except KeyError as error:
+        print(f"error: {error.args[0] if error.args else error}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    with open(output, "wb") as handle:
+        handle.write(data)
+    print(f"wrote {output} ({len(data):,} bytes, {time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -118,14 +177,29 @@ def main(argv=None) -> int:
     p = sub.add_parser("ingest", help="add an indicator file and rebuild")
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="replace a previously ingested file of the same name")
+    p.add_argument("--harmonised", help="the harmonised data folder (default data/harmonised; tests use a copy)")
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("export", help="export filtered observations (csv, xlsx, parquet, geojson, zip)")
-    for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type"):
+    p = sub.add_parser("export", help="export filtered observations or district counts (csv, xlsx, parquet, geojson, zip)")
+    p.add_argument("--dataset", choices=["observations", "area_counts"], default="observations",
+                   help="observations (city figures, default) or area_counts (district counts)")
+    for name in ("city", "indicator", "concept", "theme", "geo-level", "source-type", "group", "area-level"):
         p.add_argument(f"--{name}", action="append", default=[], help="repeat to select several")
+    p.add_argument("--year", action="append", type=int, default=[], help="area_counts: a year that exists (repeat)")
     p.add_argument("--years", nargs=2, type=int, default=[1900, 2100], metavar=("FROM", "TO"))
     p.add_argument("--format", choices=["csv", "xlsx", "parquet", "geojson", "zip"], default="csv")
+    p.add_argument("--memory-limit", default="256MB", help="DuckDB memory cap; larger sorts spill to a temporary folder")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("brief", help="a city or comparison brief as PDF, HTML or PPTX")
+    p.add_argument("--city", help="city id: a city brief (e.g. tangier)")
+    p.add_argument("--cities", help="comma-separated city ids: a comparison brief (e.g. madrid,vienna)")
+    p.add_argument("--indicator", default=None, help="indicator id of a comparison brief (default: each city's best "
+                                                     "migrant share, headline_share)")
+    p.add_argument("--lang", choices=["en", "fr", "ar"], default="en")
+    p.add_argument("--format", choices=["pdf", "html", "pptx"], default="pdf")
+    p.add_argument("-o", "--output", default=None, help="file to write (default: mc2cm-brief-<city>-<lang>.<format>)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_brief)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
     p = sub.add_parser("publish", help="publish the database as a directory of Parquet files (docs/scaling.md)")
     p.add_argument("--parquet", required=True, metavar="DIR", help="output directory (replaced atomically)")

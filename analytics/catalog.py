@@ -20,7 +20,6 @@ GEO_LEVELS = ("municipality", "governorate", "metropolitan", "region", "national
 SOURCE_TYPES = (
     "official_statistics", "un_agency", "city_administration", "research", "secondary", "estimate",
 )
-CITY_IDS = ("amman", "beirut", "lisbon", "lyon", "madrid", "tangier", "tunis", "turin", "vienna")
 
 
 @lru_cache(maxsize=None)
@@ -31,8 +30,23 @@ def load_yaml(name: str, catalog_dir: Path = CATALOG_DIR) -> dict:
 
 
 def cities() -> pd.DataFrame:
-    """The nine network cities (without coordinates: see harmonise.context)."""
+    """The network's cities of ``cities.yaml`` (without coordinates: see harmonise.context)."""
     return pd.DataFrame(load_yaml("cities")["cities"])
+
+
+@lru_cache(maxsize=None)
+def city_ids() -> tuple[str, ...]:
+    """Ids of the cities in ``data/catalog/cities.yaml``, in catalog order (the one list of cities:
+    a new city is a catalog entry, never a change in code)."""
+    ids = tuple(str(c["city_id"]) for c in load_yaml("cities")["cities"])
+    if len(set(ids)) != len(ids):
+        raise ValueError("data/catalog/cities.yaml: duplicate city_id")
+    return ids
+
+
+def membership_codes() -> pd.DataFrame:
+    """Membership codes of the network (membership, label, description), from ``cities.yaml``."""
+    return pd.DataFrame(load_yaml("cities")["membership_codes"])
 
 
 def indicators() -> pd.DataFrame:

@@ -23,7 +23,8 @@ from analytics.paths import HARMONISED_DIR, database_path
 
 SCHEMA_SQL = """
 CREATE TABLE cities (city_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
-    country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT, pilot_project BOOLEAN, source_id VARCHAR);
+    country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT, pilot_project BOOLEAN, source_id VARCHAR,
+    membership VARCHAR, membership_phase VARCHAR, membership_source_url VARCHAR, membership_note VARCHAR);
 CREATE TABLE sources (source_id VARCHAR PRIMARY KEY, title VARCHAR, publisher VARCHAR, url VARCHAR,
     licence VARCHAR, source_type VARCHAR, retrieved_via VARCHAR);
 CREATE TABLE indicators (indicator_id VARCHAR PRIMARY KEY, label VARCHAR, description VARCHAR, unit VARCHAR,
@@ -58,6 +59,48 @@ GROUP BY ALL ORDER BY o.indicator_id, o.city_id
 """
 
 
+INPUTS_CATALOG = "inputs.yaml"
+# Read as text whatever they look like (an all-digit geo_unit or source_id is still a name).
+TEXT_COLUMNS = ("city_id", "indicator_id", "concept", "geo_unit", "geo_level", "breakdown", "breakdown_value", "unit",
+                "source_id", "note", "flag")
+
+
+def expected_inputs(spec: dict | None = None) -> dict:
+    """The inputs catalog (``data/catalog/inputs.yaml``): ``expected`` files and ``accepted`` patterns."""
+    if spec is not None:
+        return spec
+    import yaml
+
+    from analytics.paths import CATALOG_DIR
+
+    with open(CATALOG_DIR / INPUTS_CATALOG, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def check_inputs(harmonised: Path, spec: dict | None = None) -> None:
+    """Refuse to build when an expected input file is missing (``ValidationError`` naming each).
+
+    A file declared ``optional: true`` in the inputs catalog may be missing. Files matching an
+    ``accepted`` pattern (new cities, new sources) are read when present and never required.
+    """
+    from analytics.validate import Problem, ValidationError
+
+    spec = expected_inputs(spec)
+    harmonised = Path(harmonised)
+    problems = []
+    if not harmonised.is_dir():
+        problems.append(Problem("inputs", None, str(harmonised), "the harmonised data folder does not exist"))
+    else:
+        for entry in spec.get("expected", []):
+            if not entry.get("optional", False) and not (harmonised / entry["file"]).is_file():
+                problems.append(Problem("inputs", None, entry["file"],
+                                        f"expected input file {harmonised / entry['file']} not found (declared in "
+                                        f"data/catalog/{INPUTS_CATALOG}; mark it `optional: true` there if the build "
+                                        f"may go on without it; `python -m analytics data` writes it)"))
+    if problems:
+        raise ValidationError(problems, label="build refused: input files missing")
+
+
 def _read_csv(path: Path, **kw) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, na_values=[], encoding="utf-8", **kw)
 
@@ -66,7 +109,7 @@ def _observations(harmonised: Path, ingested: Path) -> pd.DataFrame:
     parts = []
     files = sorted(harmonised.glob("observations_*.csv")) + sorted(Path(ingested).glob("*.csv"))
     for path in files:
-        frame = _read_csv(path, dtype={"breakdown": str, "breakdown_value": str, "note": str, "flag": str})
+        frame = _read_csv(path, dtype=dict.fromkeys(TEXT_COLUMNS, str))
         if path.parent == Path(ingested):
             frame = frame[[c for c in frame.columns if c not in ("source_title", "publisher", "source_url",
                                                                   "licence", "source_type", "retrieved_via")]]
@@ -105,6 +148,7 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
     """Read the catalog and the harmonised files into the tables of the database contract."""
     import geopandas as gpd
 
+    check_inputs(harmonised)
     ingested = ingested if ingested is not None else harmonised / "ingested"
     user_sources = _ingested_sources(ingested)
     derived = [_read_csv(path, dtype=str) for path in sorted(harmonised.glob("sources_*.csv"))]
@@ -128,8 +172,7 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
     context = _read_csv(harmonised / "country_context.csv", dtype={"breakdown_value": str, "note": str})
     context["value"] = pd.to_numeric(context["value"], errors="coerce")
     context["is_estimate"] = context["is_estimate"].astype(str).str.lower().eq("true")
-    cities = _read_csv(harmonised / "cities.csv")
-    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    cities, network_members = _cities_and_members(harmonised)
     return {
         "cities": cities,
         "sources": sources.fillna({"retrieved_via": ""}).reset_index(drop=True),
@@ -147,8 +190,25 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
         "excluded_observations": pd.concat([_read_csv(p, dtype=str) for p in sorted(harmonised.glob("excluded_*.csv"))],
                                            ignore_index=True),
         "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
+        "network_members": network_members,
         "world_countries": _world(harmonised / "world_countries.geojson"),
     }
+
+
+MEMBERSHIP_COLUMNS = ["membership", "membership_phase", "membership_source_url", "membership_note"]
+
+
+def _cities_and_members(harmonised: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cities table with each city's membership (harmonise.members), and the cities named in
+    ``mc2cm_members.csv`` that are not in the catalog (event host, partner city, candidates):
+    ``network_members``, so they can be listed without being counted as members."""
+    cities = _read_csv(harmonised / "cities.csv")
+    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    members = _read_csv(harmonised / "network_members.csv", dtype=str)
+    in_catalog = members.city_id != ""
+    cities = cities.merge(members.loc[in_catalog, ["city_id", *MEMBERSHIP_COLUMNS]], on="city_id", how="left", validate="1:1")
+    others = members.loc[~in_catalog].drop(columns="city_id").reset_index(drop=True)
+    return cities, others
 
 
 def _world(path: Path) -> pd.DataFrame:

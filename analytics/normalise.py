@@ -1,4 +1,5 @@
-"""Name normalisation shared by the analytics: country names as written in sources -> ISO3."""
+"""Name normalisation shared by the analytics: country names as written in sources -> ISO3, and
+the one form in which keys and references are compared (``text_key``, ``url_key``)."""
 from __future__ import annotations
 
 import unicodedata
@@ -29,3 +30,46 @@ def country_iso3_lookup(con):
         return table.get(_key(name))
 
     return lookup
+
+
+# Every kind of space a keyboard, a spreadsheet or a web page can put into a name (no-break
+# space U+00A0, narrow no-break U+202F, the U+2000..U+200A family, ideographic U+3000, tabs,
+# line breaks); zero-width space and BOM are dropped.
+_DROPPED = dict.fromkeys(map(ord, "\u200b\ufeff"))
+
+
+def text_key(value) -> str:
+    """The form in which keys and references are compared: NFC, whitespace folded.
+
+    Two strings that look the same to a reader compare equal: the text is put in Unicode
+    normalisation form C (composed accents; UAX #15), every run of whitespace of any kind
+    (``str.split()`` splits on all Unicode ``White_Space`` characters, including no-break
+    spaces) becomes one ASCII space, leading and trailing space is removed, zero-width spaces
+    and byte-order marks are dropped. Case is kept (ids are case-sensitive).
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` gives ``""``.
+
+    Returns
+    -------
+    str
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_DROPPED)
+    return " ".join(text.split())
+
+
+def url_key(url) -> str:
+    """The form in which source URLs are compared: ``text_key``, scheme and host in lower case
+    (RFC 3986 section 6.2.2.1: they are case-insensitive), one trailing ``/`` dropped."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    text = text_key(url)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment)).rstrip("/")

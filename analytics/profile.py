@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.compare import CITY_LEVELS, best_figures
+from analytics.rules import is_official
 
 KEY_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born",
                   "foreign_born_share", "immigrants_share", "migration_background_share", "refugees_registered")
@@ -15,14 +16,20 @@ REFUGEE_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_se
 
 
 def key_figures(con, city_id: str) -> pd.DataFrame:
-    """The latest value of each key indicator for the city (best territory and source, as in
-    compare_cities), with year, concept, territory and source."""
+    """The latest value of each key indicator for the city (the figure-choice rule of
+    analytics.rules), with year, concept, territory and source.
+
+    ``shown_as`` says where the City profile puts it: ``card`` for official statistics, a
+    city administration or a UN agency (official figures first), ``other`` for figures that
+    only research, secondary reports or estimates give (listed below the cards, marked).
+    """
     best = best_figures(con, KEY_INDICATORS, [city_id], per_indicator=True)
     order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
     best = best.assign(_order=best.indicator_id.map(order)).sort_values("_order")
+    best["shown_as"] = ["card" if is_official(t) else "other" for t in best.source_type]
     out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
                                                  "geo_level", "publisher", "source_url", "source_id", "source_type", "is_estimate",
-                                                 "n_alternatives", "flag"]]
+                                                 "n_alternatives", "flag", "shown_as"]]
     return out.reset_index(drop=True)
 
 
@@ -57,3 +64,57 @@ def national_refugees(con, city_id: str) -> pd.DataFrame:
         WHERE c.city_id = ? AND k.breakdown_value = 'total' AND k.year >= 2000
         ORDER BY k.year""", [["refugees_unhcr", "asylum_seekers_unhcr", "palestine_refugees_unrwa"],
                              ["Refugees (UNHCR)", "Asylum seekers (UNHCR)", "Palestine refugees (UNRWA)"], city_id]).df()
+
+
+# The figures of the network's 2016 City Migration Profiles, as recorded in the iMAP texts
+# (and the 2017 Lyon profile): sources whose title names a "City Migration Profile".
+PROFILE_TITLE_PATTERN = "%City Migration Profile%"
+
+
+def changes_since_2016(con, city_id: str) -> pd.DataFrame:
+    """Each figure of the city's 2016 City Migration Profile beside the latest official figure
+    of the same indicator (official statistics, city administration or UN agency, a later year).
+
+    ``same_territory`` and ``same_concept`` say whether the change can be read as real: where
+    the territory (geo_unit / geo_level) or the concept changed, the difference mixes a change
+    of definition with a change of the population, and ``change_codes`` says which.
+
+    Returns
+    -------
+    DataFrame: indicator_id, unit, profile_year, profile_value, profile_geo_unit,
+    latest_year, latest_value, latest_geo_unit, latest_publisher, latest_source_type,
+    change, change_pct, same_territory, same_concept, change_codes (empty where no later
+    official figure exists: latest_* are NaN).
+    """
+    from analytics.rules import OFFICIAL_SOURCE_TYPES
+
+    levels = ", ".join(f"'{g}'" for g in CITY_LEVELS)
+    officials = ", ".join(f"'{k}'" for k in OFFICIAL_SOURCE_TYPES)
+    frame = con.execute(f"""
+        WITH profile AS (
+            SELECT o.* FROM observations o JOIN sources s USING (source_id)
+            WHERE o.city_id = ? AND s.title ILIKE ? AND o.breakdown = '' AND o.geo_level IN ({levels})
+        ), latest AS (
+            SELECT o.*, s.publisher, s.source_type FROM observations o JOIN sources s USING (source_id)
+            WHERE o.city_id = ? AND s.source_type IN ({officials}) AND o.breakdown = '' AND o.geo_level IN ({levels})
+        )
+        SELECT p.indicator_id, p.unit, p.year AS profile_year, p.value AS profile_value, p.geo_unit AS profile_geo_unit,
+               p.geo_level AS profile_geo_level, p.concept AS profile_concept,
+               l.year AS latest_year, l.value AS latest_value, l.geo_unit AS latest_geo_unit, l.geo_level AS latest_geo_level,
+               l.concept AS latest_concept, l.publisher AS latest_publisher, l.source_type AS latest_source_type
+        FROM profile p LEFT JOIN latest l ON l.indicator_id = p.indicator_id AND l.year > p.year
+        QUALIFY row_number() OVER (PARTITION BY p.indicator_id, p.year, p.geo_unit
+                                   ORDER BY (l.geo_level = p.geo_level) DESC, l.year DESC, l.geo_unit) = 1
+        ORDER BY p.indicator_id, p.year""", [city_id, PROFILE_TITLE_PATTERN, city_id]).df()
+    if frame.empty:
+        return frame
+    known = frame.latest_value.notna()
+    frame["change"] = frame.latest_value - frame.profile_value
+    frame["change_pct"] = (frame.change / frame.profile_value * 100).where(frame.profile_value != 0)
+    frame["same_territory"] = known & (frame.latest_geo_unit == frame.profile_geo_unit) & (
+        frame.latest_geo_level == frame.profile_geo_level)
+    frame["same_concept"] = known & (frame.latest_concept == frame.profile_concept)
+    frame["change_codes"] = [
+        () if not k else tuple(c for c, bad in (("territory_changed", not t), ("concept_changed", not cc)) if bad)
+        for k, t, cc in zip(known, frame.same_territory, frame.same_concept)]
+    return frame.drop(columns=["profile_geo_level", "latest_geo_level", "profile_concept", "latest_concept"])

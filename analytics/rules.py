@@ -110,8 +110,8 @@ def effective_year_sql(year: str = "o.year", source_type: str = "s.source_type")
 
 @lru_cache(maxsize=None)
 def city_ids() -> tuple[str, ...]:
-    """The city ids of the catalog (data/catalog/cities.yaml), in catalog order."""
-    from analytics.catalog import load_yaml
+    """The city ids of the catalog (data/catalog/cities.yaml), in catalog order (analytics.catalog.city_ids)."""
+    from analytics.catalog import city_ids as catalog_city_ids
 
-    return tuple(c["city_id"] for c in load_yaml("cities")["cities"])
+    return catalog_city_ids()
 

@@ -23,11 +23,15 @@ DEFAULT_GROUP_ORDER = ("foreign", "foreign_origin", "syrian", "third_country")
 
 # --------------------------------------------------------------------------- data access
 def group_options(con, city_id: str) -> pd.DataFrame:
-    """Groups, years and area levels with counts for a city (with the group's label)."""
+    """Groups, years and area levels with counts for a city (with the group's label). Only counts
+    with a total of the same area, year and source count: a group without its denominator gives
+    no share (e.g. Casablanca's one arrondissement foreigner count of 2014, whose totals are 2024)."""
     return con.execute("""
         SELECT c.group_id, coalesce(g.label, c.group_id) AS group_label, a.area_level,
                list(DISTINCT c.year ORDER BY c.year) AS years, count(DISTINCT c.area_id) AS n_units
         FROM area_counts c JOIN areas a USING (city_id, area_id)
+        JOIN area_counts t ON t.city_id = c.city_id AND t.area_id = c.area_id AND t.year = c.year
+             AND t.source_id = c.source_id AND t.group_id = 'total'
         LEFT JOIN area_groups g ON g.group_id = c.group_id
         WHERE c.city_id = ? AND c.group_id <> 'total'
         GROUP BY ALL ORDER BY c.group_id, n_units DESC""", [city_id]).df()

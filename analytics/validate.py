@@ -1,8 +1,11 @@
 """Validation of the harmonised tables before they enter the database.
 
-Types and ranges are checked with pandera schemas; cross-table rules (every source_id in
-sources, every indicator in the catalog, group <= total, the nine cities) in plain code.
-Every failure names the table, the row, the column and the reason.
+Types are checked with pandera schemas; plausibility bounds (years, shares, counts against the
+territory's population, no -0, no non-finite number) by ``analytics.bounds``, the one place
+shared with the ingest; cross-table rules (every source_id in sources, every indicator in the
+catalog, group <= total, every city of the catalog) in plain code. Keys are compared after
+``normalise.text_key`` (NFC, whitespace folded). Every failure names the table, the row, the
+column and the reason.
 """
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from analytics.catalog import CITY_IDS, CONCEPTS, GEO_LEVELS, SOURCE_TYPES
+from analytics import bounds
+from analytics.catalog import CONCEPTS, GEO_LEVELS, SOURCE_TYPES, city_ids
+from analytics.normalise import text_key
 
 KEYS = {
     "cities": ["city_id"],
@@ -52,7 +57,7 @@ def _text(**kw):
 
 SCHEMAS = {
     "cities": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "name": _text(), "country_iso3": _text(checks=pa.Check.str_length(3, 3)),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "name": _text(), "country_iso3": _text(checks=pa.Check.str_length(3, 3)),
         "lat": pa.Column(float, pa.Check.in_range(-90, 90)), "lon": pa.Column(float, pa.Check.in_range(-180, 180)),
     }),
     "sources": pa.DataFrameSchema({
@@ -65,20 +70,20 @@ SCHEMAS = {
         "theme": _text(), "description": _text(),
     }),
     "observations": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "indicator_id": _text(),
-        "concept": _text(checks=pa.Check.isin(CONCEPTS)), "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "indicator_id": _text(),
+        "concept": _text(checks=pa.Check.isin(CONCEPTS)), "year": pa.Column(int),
         "geo_unit": _text(), "geo_level": _text(checks=pa.Check.isin(GEO_LEVELS)),
         "breakdown": pa.Column(str), "breakdown_value": pa.Column(str),
         "value": pa.Column(float, nullable=False), "unit": _text(), "source_id": _text(),
         "is_estimate": pa.Column(bool), "note": pa.Column(str, nullable=True),
     }),
     "areas": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "area_id": _text(), "area_name": _text(),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "area_id": _text(), "area_name": _text(),
         "area_level": _text(), "parent_area_id": pa.Column(str, nullable=True),
         "area_km2": pa.Column(float, pa.Check.gt(0)), "source_id": _text(),
     }),
     "area_counts": pa.DataFrameSchema({
-        "city_id": _text(checks=pa.Check.isin(CITY_IDS)), "area_id": _text(), "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+        "city_id": _text(checks=pa.Check.isin(city_ids())), "area_id": _text(), "year": pa.Column(int),
         "group_id": _text(), "value": pa.Column(float, pa.Check.ge(0), nullable=False), "source_id": _text(),
         "is_estimate": pa.Column(bool),
     }),
@@ -107,6 +112,18 @@ def _row_problems(table, frame, mask, column, reason):
             for i in frame.index[mask]]
 
 
+def _folded(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame[columns]`` with text in the form of ``text_key`` (only values that can change are mapped)."""
+    out = frame[columns].copy()
+    for column in columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column].astype(str)
+            odd = values.str.contains(r"[^\x21-\x7e ]|  |^ | $", regex=True, na=False)
+            if odd.any():
+                out.loc[odd, column] = values[odd].map(text_key)
+    return out
+
+
 def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool = True) -> None:
     """Check every harmonised table and the rules between them; raise ValidationError if any fails."""
     problems: list[Problem] = []
@@ -114,7 +131,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool
         if table in SCHEMAS:
             problems += _schema_problems(table, frame)
         if table in KEYS:
-            dup = frame.duplicated(KEYS[table], keep="first")
+            dup = _folded(frame, KEYS[table]).duplicated(keep="first")
             problems += _row_problems(table, frame, dup, ",".join(KEYS[table]), "duplicate key")
     if problems:
         raise ValidationError(problems)
@@ -132,13 +149,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool
     ctx = tables["country_context"]
     problems += _row_problems("country_context", ctx, ~ctx.indicator_id.isin(context_indicators), "indicator_id",
                               lambda r: f"context indicator {r.indicator_id!r} is not in the catalog")
-    for table, frame in (("observations", obs), ("country_context", ctx)):
-        share = frame.unit.eq("percent")
-        problems += _row_problems(table, frame, share & ~frame.value.between(0, 100), "value",
-                                  lambda r: f"share {r.value} outside 0..100")
-    signed = obs.indicator_id.str.startswith("net_")
-    problems += _row_problems("observations", obs, (obs.value < 0) & ~signed, "value",
-                              lambda r: f"negative count {r.value}")
+    limits = bounds.limits_from_tables(tables["cities"], ctx)
+    for table in ("observations", "area_counts", "country_context"):
+        problems += [Problem(table, int(i), column, reason) for i, column, reason in bounds.frame_problems(tables[table], limits)]
 
     counts, areas = tables["area_counts"], tables["areas"]
     area_keys = set(zip(areas.city_id, areas.area_id))
@@ -154,10 +167,10 @@ def validate_tables(tables: dict[str, pd.DataFrame], *, require_all_cities: bool
     problems += _row_problems("area_counts", joined, over, "value",
                               lambda r: f"group {r.group_id} ({r.value}) exceeds the total ({r.total_value})")
     if require_all_cities:
-        missing = set(CITY_IDS) - set(obs.city_id)
+        missing = set(city_ids()) - set(obs.city_id)
         if missing:
             problems.append(Problem("observations", None, "city_id", f"cities without observations: {sorted(missing)}"))
-        missing = set(CITY_IDS) - set(tables["cities"].city_id)
+        missing = set(city_ids()) - set(tables["cities"].city_id)
         if missing:
             problems.append(Problem("cities", None, "city_id", f"missing cities: {sorted(missing)}"))
     if problems:

@@ -161,7 +161,7 @@ for page in pages:
     for i in range({runs}):
         at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)
         if page != 'overview':
-            at.switch_page(f'pages/{{page}}.py')
+            at.switch_page(f'views/{{page}}.py')
         start = time.perf_counter(); at.run(); times.append((time.perf_counter() - start) * 1000)
         assert not at.exception, page
     out[page] = times
@@ -186,7 +186,7 @@ print(json.dumps(out))
                          "ratio": None, "value": server})
         print(f"streamlit server peak RSS after visiting every page: {server:.0f} MB", flush=True)
     # cold start: importing the app's start path (no PySAL)
-    cold = subprocess.run([sys.executable, "-X", "importtime", "-c", "import ui.data, ui.charts, ui.widgets, analytics.compare"],
+    cold = subprocess.run([sys.executable, "-X", "importtime", "-c", "import ui.data, ui.render, ui.widgets, figures.compare, analytics.compare"],
                           capture_output=True, text=True, cwd=ROOT)
     modules = [line.rsplit("|", 1)[-1].strip() for line in cold.stderr.splitlines() if line.startswith("import time:")]
     heavy = [m for m in modules if m.split(".")[0] in ("esda", "libpysal", "numba", "segregation")]

@@ -6,14 +6,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.context import Context
-from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, SOURCE_MARKS, Chart, city_colours, describe, finish,
+from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, Chart, city_colours, describe, finish,
                            integer_year_axis, mirror_for_rtl, source_line, value_axis, year_span)
+from analytics.rules import MAX_YEAR_GAP, SOURCE_TYPES
 from i18n import value as fmt
 
 
 def standing_mark(source_type, is_estimate, ctx: Context) -> str:
     """The short badge of a figure's standing: source kind, plus 'est.' for estimates."""
-    mark = SOURCE_MARKS.get(source_type, "?")
+    mark = ctx.t(f"mark_{source_type}") if source_type in SOURCE_TYPES else "?"
     return mark + (" · " + ctx.t("estimate_short") if is_estimate is True else "")
 
 
@@ -29,7 +30,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
     ordered = pd.concat([have, empty])
     unit = have.unit.iloc[0] if not have.empty else "percent"
     ref_year = int(have.reference_year.iloc[0]) if not have.empty and pd.notna(have.reference_year.iloc[0]) else None
-    labels, texts, colours, hovers, values = [], [], [], [], []
+    labels, texts, colours, hovers, values, patterns = [], [], [], [], [], []
     for r in ordered.itertuples():
         name = ctx.city(r.city_id)
         if pd.isna(r.value):
@@ -37,6 +38,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
             texts.append(ctx.t("no_figure"))
             colours.append(EMPTY)
             values.append(0)
+            patterns.append("")
             hovers.append(f"<b>{name}</b><br>{ctx.t('no_figure_long')}")
             continue
         gap = int(r.year_used) - ref_year if ref_year is not None else 0
@@ -46,12 +48,14 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
         texts.append(f"{fmt(r.value, unit, ctx.lang)} · {year_text} · {mark}")
         colours.append(CATEGORICAL[0] if r.comparable else NOT_COMPARABLE)
         values.append(r.value)
+        patterns.append("/" if r.year_gap_flag else "")  # hatched: more than the allowed gap from the reference year
         hovers.append(f"<b>{name}</b>: {ctx.label('indicators', r.indicator_id)}<br>"
                       f"{ctx.label('concepts', r.concept)} · {r.geo_unit} · {int(r.year_used)}<br>"
-                      f"{ctx.caveat(r.caveat_codes)}<br>{ctx.t('source')}: {r.publisher}"
+                      f"{ctx.caveat(r.caveat_codes)}<br>{ctx.t('source_is', publisher=r.publisher)}"
                       f" ({ctx.label('source_types', r.source_type)})"
                       + (f"<br>{ctx.t('n_other_figures', n=int(r.n_alternatives))}" if r.n_alternatives else ""))
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=colours, text=texts,
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=texts,
+                           marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white", "size": 6}},
                            textposition="outside", cliponaxis=False, hovertext=hovers, hoverinfo="text"))
     top = max(values) if values and max(values) > 0 else 1
     fig.update_layout(xaxis={"range": [0, top * 1.45]}, yaxis={"autorange": "reversed"}, showlegend=False, bargap=0.25)
@@ -63,7 +67,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
     else:
         ref = have.iloc[0]
         subtitle = ctx.t("compare_reference", concept=ctx.label("concepts", ref.reference_concept),
-                         level=ctx.label("geo_levels", ref.reference_geo_level), year=ref_year)
+                         level=ctx.label("geo_levels", ref.reference_geo_level), year=ref_year, gap=MAX_YEAR_GAP)
     height = max(320, (34 if ctx.mode != "presenter" else 48) * len(ordered) + 220)
     source = source_line(have, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
@@ -97,7 +101,7 @@ def lines_over_time(series: pd.DataFrame, ctx: Context, title: str, colour_by: s
         marks = [standing_mark(s, bool(e), ctx) for s, e in zip(part.source_type if "source_type" in part else [None] * len(part),
                                                                  part.is_estimate)]
         hover = [f"<b>{name}</b><br>{int(y)}: {fmt(v, unit, ctx.lang)} · {m}<br>{ctx.label('concepts', c)} · {g}"
-                 f"<br>{ctx.t('source')}: {p}" for y, v, m, c, g, p in
+                 f"<br>{ctx.t('source_is', publisher=p)}" for y, v, m, c, g, p in
                  zip(part.year, part.value, marks, part.concept, part.geo_unit, part.publisher)]
         fig.add_trace(go.Scatter(x=part.year, y=part.value, mode="lines+markers", name=name,
                                  line={"color": colours.get(key, CATEGORICAL[0]),

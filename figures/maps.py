@@ -67,7 +67,7 @@ def choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Context, ti
     hover = [f"<b>{r.area_name}</b><br>{legend_title}: "
              + (percent(getattr(r, column), ctx.lang) if is_share else number(getattr(r, column), ctx.lang, 2))
              + f"<br>{ctx.t('n_of_residents', n=number(r.group_count, ctx.lang), total=number(r.total, ctx.lang))}"
-             + f"<br>{ctx.t('source')}: {r.publisher}" + (f" ({ctx.t('estimate')})" if r.is_estimate else "")
+             + f"<br>{ctx.t('source_is', publisher=r.publisher)}" + (f" ({ctx.t('estimate')})" if r.is_estimate else "")
              for r in table.itertuples()]
     fig = go.Figure(go.Choroplethmap(
         geojson=geojson, featureidkey="properties.area_id", locations=table.area_id, z=table[column],
@@ -136,7 +136,7 @@ def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subt
     known = frame.value.notna()
     hover = [f"<b>{ctx.city(r.city_id)}</b><br>"
              + (f"{ctx.label('indicators', r.indicator_id)}: {percent(r.value, ctx.lang)} ({int(r.year_used)}, "
-                f"{ctx.label('concepts', r.concept)}, {r.geo_unit})<br>{ctx.t('source')}: {r.publisher}"
+                f"{ctx.label('concepts', r.concept)}, {r.geo_unit})<br>{ctx.t('source_is', publisher=r.publisher)}"
                 if pd.notna(r.value) else ctx.t("no_migrant_share"))
              + (f"<br>{ctx.t('population')}: {number(r.population, ctx.lang)} ({int(r.pop_year)})" if pd.notna(r.population) else "")
              for r in frame.itertuples()]

@@ -21,7 +21,7 @@ def top_origins_bars(top: pd.DataFrame, ctx: Context, city_id: str, column: str 
         x=top[column], y=names, orientation="h", marker_color=CATEGORICAL[1 if national else 0],
         text=[percent(v, ctx.lang) if is_share else number(v, ctx.lang) for v in top[column]], textposition="outside",
         cliponaxis=False,
-        hovertext=[f"<b>{n}</b><br>{number(v, ctx.lang)} · {percent(s, ctx.lang)} · {int(y)}<br>{ctx.t('source')}: {p}"
+        hovertext=[f"<b>{n}</b><br>{number(v, ctx.lang)} · {percent(s, ctx.lang)} · {int(y)}<br>{ctx.t('source_is', publisher=p)}"
                    for n, v, s, y, p in zip(names, top.value, top.share_pct, top.year, top.publisher)], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", title=None)
     value_axis(fig, "percent" if is_share else "persons", axis="x", lang=ctx.lang)

@@ -41,9 +41,7 @@ SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu_r"
 SOURCE_TYPE_COLOURS = {"official_statistics": "#0072B2", "city_administration": "#009E73", "un_agency": "#56B4E9",
                        "research": "#CC79A7", "secondary": "#E69F00", "estimate": "#D55E00"}
-# Short marks of a figure's standing, shown on cards, bars, points and rows.
-SOURCE_MARKS = {"official_statistics": "OFF", "city_administration": "CITY", "un_agency": "UN", "research": "RES",
-                "secondary": "SEC", "estimate": "EST"}
+# The short marks of a figure's standing are texts of the catalogue (keys mark_<source_type>).
 LISA_COLOURS = {"high_high": "#D55E00", "low_low": "#0072B2", "high_low": "#E69F00", "low_high": "#56B4E9",
                 "not_significant": "#DDDDDD"}
 
@@ -136,7 +134,7 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
     """
     size = font_size(mode)
     rtl = is_rtl(lang)
-    source_text = f"{t('source', lang)}: {source}" if source else ""
+    source_text = f"{t('source_is', lang, publisher=source)}" if source else ""
     if data_version:
         source_text += (" · " if source_text else "") + t("data_version_short", lang, version=data_version)
     lines = max(1, len(_wrap(source_text, 150 if mode != "presenter" else 110)))

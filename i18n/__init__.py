@@ -87,7 +87,11 @@ def percent(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
 
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("not_known", lang)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    from babel import Locale
+
+    pattern = Locale.parse(_locale(lang)).percent_formats[None].pattern  # the locale's own spacing: "12,3 %"
+    if decimals:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
     return format_percent(value / 100, format=pattern, locale=_locale(lang), numbering_system="latn")
 
 

@@ -1,6 +1,8 @@
 """Shared fixtures: a database built from the committed harmonised data into a temp folder."""
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,26 @@ def built_db(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("db") / "mc2cm.duckdb"
     build(path, HARMONISED_DIR, tmp_path_factory.mktemp("no_ingested"))
+    return path
+
+
+def _fixture_builder():
+    path = Path(__file__).parent / "fixtures" / "make_fixture_db.py"
+    spec = importlib.util.spec_from_file_location("make_fixture_db", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def fixture_db_path() -> Path:
+    """The 3-city fixture database (vienna: district counts; lyon: boundaries with totals only;
+    amman: figures only), built by tests/fixtures/make_fixture_db.py when missing or older than
+    its inputs. Env ``MC2CM_FIXTURE_DB`` puts it elsewhere (default tests/fixtures/fixture.duckdb)."""
+    builder = _fixture_builder()
+    path = Path(os.environ.get("MC2CM_FIXTURE_DB", builder.FIXTURE_DB))
+    if builder.is_stale(path):
+        builder.build_fixture(path)
     return path
 
 

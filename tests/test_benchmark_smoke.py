@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_1x():
     proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--scales", "1", "--quick"], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)

@@ -35,11 +35,29 @@ def _charts() -> list:
     return st.session_state.setdefault("_page_charts", [])
 
 
+def view_url(extra: dict | None = None) -> str:
+    """The link of the current view (every control's id is in the query string)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "chart"}
+    params.update(extra or {})
+    return base + ("?" + urlencode(params) if params else "")
+
+
 def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None, column_config: dict | None = None) -> None:
     """Render a chart: the figure (export 1920x1080 in the chosen format), its plain-language
-    description, its data notes, and the rows behind it in an expander."""
+    description, its data notes, the rows behind it, and its link, embed snippet and citation.
+    With ``?chart=<key>`` (embed links: ``?embed=true&chart=<key>``) only that chart is drawn."""
+    from figures.cite import bibtex, embed_snippet, short_citation
+
     fmt = st.session_state.get("_view", {}).get("image_format", "png")
     _charts().append(chart)
+    if st.query_params.get("chart"):
+        if st.query_params.get("chart") == key:
+            st.plotly_chart(chart.figure, config=export_config(chart.name, fmt), key=key, width="stretch")
+            st.session_state["_embed_shown"] = True
+        return
     st.plotly_chart(chart.figure, config=export_config(chart.name, fmt), key=key, width="stretch")
     st.caption(plain(ctx.t("chart_description") + " " + chart.alt))
     for note in chart.notes[:6]:
@@ -48,6 +66,16 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     if rows is not None and not rows.empty:
         with st.expander(ctx.t("data_table")):
             st.dataframe(readable(rows, ctx), hide_index=True, width="stretch", column_config=column_config)
+    with st.expander(ctx.t("share_cite")):
+        url = view_url()
+        st.caption(ctx.t("view_link"))
+        st.code(url, language=None)
+        st.caption(ctx.t("embed_code"))
+        st.code(embed_snippet(chart, view_url({"embed": "true", "chart": key})), language="html")
+        st.caption(ctx.t("short_citation"))
+        st.code(short_citation(chart, url, ctx.lang), language=None)
+        st.caption(ctx.t("bibtex"))
+        st.code(bibtex(chart, url), language="latex")
 
 
 BOOLEAN_COLUMNS = ("is_estimate", "comparable", "same_concept", "same_territory", "preferred", "pilot_project")

@@ -13,6 +13,7 @@ from i18n import value as fmt
 from ui.data import call
 from ui.geo import area_geojson, boundary_geojson
 from ui.render import context, link, plain, show, text_table
+from ui.briefs import brief_panel
 from ui.selection import city_select
 from ui.widgets import select
 
@@ -27,22 +28,35 @@ if "membership" in cities.columns and isinstance(member.get("membership"), str):
                            phase=member.get("membership_phase") or "")) + (
         " · " + link(member.get("membership_source_url"), ctx.t("evidence")) if link(member.get("membership_source_url")) else ""))
 
+brief_panel("city", ctx, city_id=city_id)
+
 # --- key figures -------------------------------------------------------------------------
 profile = call("profile", "key_figures", city_id)
 st.subheader(ctx.t("key_figures", city=city))
 if profile.empty:
     st.info(ctx.t("no_data"))
 else:
+    cards, others = profile[profile.shown_as == "card"], profile[profile.shown_as == "other"]
+    if cards.empty:
+        st.info(ctx.t("no_official_figures", city=city))
     cols = st.columns(4)
-    for i, row in enumerate(profile.itertuples()):
+    for i, row in enumerate(cards.itertuples()):
         with cols[i % 4].container(border=True):
-            value = fmt(row.value, row.unit, ctx.lang)
-            st.metric(ctx.label("indicators", row.indicator_id), value + (f" ({ctx.t('estimate_short')})" if row.is_estimate else ""))
+            st.metric(ctx.label("indicators", row.indicator_id), fmt(row.value, row.unit, ctx.lang))
             st.caption(plain(f"{int(row.year)} · {ctx.label('concepts', row.concept)} · {row.geo_unit}"))
-            st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source')}: {row.publisher}")
+            st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source_is', publisher=row.publisher)}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if row.n_alternatives:
                 st.caption(plain(ctx.t("n_other_figures", n=int(row.n_alternatives))))
+    if not others.empty:
+        st.markdown(f"**{ctx.t('other_figures_title')}**")
+        text_table(pd.DataFrame({
+            ctx.t("col_indicator"): [ctx.label("indicators", i) for i in others.indicator_id],
+            ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in zip(others.value, others.unit)],
+            ctx.t("col_year"): others.year.astype(int).astype(str),
+            ctx.t("col_territory"): others.geo_unit,
+            ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in zip(others.source_type, others.is_estimate)],
+            ctx.t("source"): others.publisher}), ctx)
     st.caption(ctx.t("choice_rule_short"))
 
 # --- trends ------------------------------------------------------------------------------
@@ -129,6 +143,24 @@ else:
     text_table(peers, ctx)
     st.page_link("views/compare.py", label=ctx.t("compare_with_peers"), icon=":material/bar_chart:",
                  query_params={"cities": ",".join([city_id, *peers.city_id])})
+
+# --- since the 2016 City Migration Profile -------------------------------------------------
+changes = call("profile", "changes_since_2016", city_id)
+st.subheader(ctx.t("since_2016_title"))
+if changes.empty:
+    st.info(ctx.t("since_2016_none", city=city))
+else:
+    st.caption(ctx.t("since_2016_note"))
+    text_table(pd.DataFrame({
+        ctx.t("col_indicator"): [ctx.label("indicators", i) for i in changes.indicator_id],
+        ctx.t("col_profile_value"): [f"{fmt(v, u, ctx.lang)} ({y})" for v, u, y in
+                                     zip(changes.profile_value, changes.unit, changes.profile_year)],
+        ctx.t("col_latest_value"): [f"{fmt(v, u, ctx.lang)} ({int(y)})" if pd.notna(v) else ctx.t("no_later_official")
+                                    for v, u, y in zip(changes.latest_value, changes.unit, changes.latest_year)],
+        ctx.t("col_change"): ["" if pd.isna(c) else (fmt(c, u, ctx.lang) if u != "percent" else
+                                                     f"{c:+.1f} {ctx.t('points')}") for c, u in zip(changes.change, changes.unit)],
+        ctx.t("col_caveat"): ["⚠ " + "; ".join(ctx.t(f"change_{c}") for c in codes) if codes else "" for codes in changes.change_codes],
+        ctx.t("source"): changes.latest_publisher.fillna("")}), ctx)
 
 # --- gaps and national context -------------------------------------------------------------
 left, right = st.columns(2)

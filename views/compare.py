@@ -6,6 +6,7 @@ from analytics.rules import HEADLINE, HEADLINE_SHARES
 from figures.compare import city_and_country, lines_over_time, ranked_bars, two_indicators
 from ui.data import call
 from ui.render import context, plain, show
+from ui.briefs import brief_panel
 from ui.selection import city_selection, default_for
 from ui.widgets import select
 
@@ -31,6 +32,7 @@ requested = None if year == "latest" else int(year)
 ids = list(HEADLINE_SHARES) if indicator == HEADLINE else indicator
 table = call("compare", "network_position", ids, requested, selected)
 show(ranked_bars(table, ctx, indicator_name(indicator)), "bars", ctx)
+brief_panel("comparison", ctx, city_ids=list(selected), indicator=indicator)
 
 # --- time series -------------------------------------------------------------------------
 st.subheader(ctx.t("over_time"))

@@ -24,8 +24,8 @@ st.markdown(ctx.t("common_mistakes_body"))
 
 st.header(ctx.t("indices_header"))
 for name, spec in INDEX_REGISTRY.items():
-    with st.expander(f"{ctx.t('index_' + name)} — {spec.dimension}"):
-        st.markdown(plain(spec.description))
+    with st.expander(f"{ctx.t('index_' + name)} — {ctx.t('dimension_' + spec.dimension)}"):
+        st.markdown(plain(ctx.t(f"index_{name}_description")))
         st.markdown(f"**{ctx.t('citation')}:** " + plain(spec.citation))
         st.code((spec.function.__doc__ or "").strip(), language=None)
 st.markdown(ctx.t("significance_note", permutations=PERMUTATIONS))

@@ -63,7 +63,7 @@ for i, row in enumerate(cards.itertuples()):
             st.metric(name, percent(row.value, ctx.lang), help=ctx.label("indicators", row.indicator_id))
             st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
                              f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
-            st.caption(plain(f"{ctx.t('source')}: {row.publisher} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
+            st.caption(plain(f"{ctx.t('source_is', publisher=row.publisher)} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if not row.comparable:
                 st.caption(plain("⚠ " + ctx.caveat(row.caveat_codes)))

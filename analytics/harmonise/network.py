@@ -17,7 +17,7 @@ def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     require(list(frame.columns) == COLUMNS, f"{path}: unexpected columns {list(frame.columns)}")
     themes = set(catalog.themes().theme_id) | {""}
     require(set(frame.theme) <= themes, f"{path}: unknown theme {set(frame.theme) - themes}")
-    frame["city_id"] = frame.city.str.lower().where(frame.city.str.lower().isin(catalog.CITY_IDS), "")
+    frame["city_id"] = frame.city.str.lower().where(frame.city.str.lower().isin(catalog.city_ids()), "")
     frame["source_id"] = "mc2cm_network_activities"
     out = out_dir / "network_activities.csv"
     frame.to_csv(out, index=False, lineterminator="\n")

@@ -1,7 +1,10 @@
 """Every page runs without exception with default filters, for every city, and with garbage
 or hostile query parameters (a message, never a traceback); links carry ids, not labels."""
 import pytest
+from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
+
+streamlit_config.set_option("client.showErrorDetails", "full")  # users see none (config.toml); tests see the error
 
 from analytics.rules import city_ids
 
@@ -94,3 +97,20 @@ def test_controls_write_ids_to_the_url():
     for key in ("city", "group", "level", "year", "map", "cities"):
         assert key in at.query_params, key
     assert at.query_params["city"] == "madrid"
+
+
+def test_embed_shows_one_chart_alone():
+    at = run("compare", {"embed": "true", "chart": "bars", "cities": "madrid,vienna"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    at = run("compare", {"chart": "<img src=x>"})
+    assert not at.exception and len(at.get("plotly_chart")) == 0
+    assert "names a chart that the page does not have" in messages(at)
+
+
+def test_every_chart_offers_link_embed_and_citation():
+    at = run("compare", {"cities": "madrid,vienna"})
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("@misc{mc2cm-") and "Data version" in c for c in codes)
+    assert any("<iframe" in c and "embed=true" in c and "chart=bars" in c for c in codes)
+    assert any("MC2CM city migration dashboard, data version" in c for c in codes)

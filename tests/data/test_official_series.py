@@ -67,12 +67,12 @@ def test_vienna_herkunft_is_foreign_origin_not_foreign_citizens(con):
 def test_derived_rows_state_their_derivation_and_turin_is_an_estimate(con):
     frame = con.execute("SELECT city_id, source_id, is_estimate, note, flag FROM observations WHERE origin_file=?",
                         [DERIVED]).df()
-    assert len(frame) == 84  # (21 Vienna + 4 Madrid + 1 Lisbon + 2 Turin years) x 3 indicators
+    assert len(frame) == 85  # (21 Vienna + 4 Madrid + 1 Lisbon + 2 Turin years) x 3 indicators + Tangier 2024 population
     assert frame.note.str.startswith("DERIVED: ").all() and frame.flag.str.startswith("computed").all()
     assert all(f"source {s}" in n for s, n in zip(frame.source_id, frame.note))
     assert frame.note[frame.city_id == "vienna"].str.contains("Sum of 23 district counts").all()
     assert frame.groupby("city_id").is_estimate.all().to_dict() == {
-        "lisbon": False, "madrid": False, "turin": True, "vienna": False}
+        "lisbon": False, "madrid": False, "tangier": False, "turin": True, "vienna": False}
 
 
 # --- the official series ---------------------------------------------------------------------------

@@ -112,6 +112,7 @@ def madrid_barrios(built_db):
     return table
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, pysal_class", [
     ("dissimilarity", "Dissim"), ("gini", "Gini"), ("entropy", "Entropy"), ("isolation", "Isolation"), ("exposure", "Interaction"),
 ])
@@ -128,6 +129,7 @@ def test_agrees_with_pysal_on_madrid(madrid_barrios, name, pysal_class):
     assert INDEX_REGISTRY[name].function(data.g, data.t) == pytest.approx(expected, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_multigroup_agrees_with_pysal_on_vienna(built_db):
     import segregation.multigroup as mg
 
@@ -164,6 +166,7 @@ def test_morans_i_smooth_gradient_is_positive_and_significant():
     assert value > 0.8 and p <= 0.01
 
 
+@pytest.mark.slow
 def test_local_moran_matches_esda_statistics_on_madrid(built_db):
     import esda
 

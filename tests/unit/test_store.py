@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import tempfile
+
 import pytest
 
 from analytics import spatial
@@ -82,14 +84,20 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         ("export.readme", (table, FILTERS, URL), {}), ("export.zip_bundle", (table, FILTERS, URL), {}),
         ("export.to_excel_bytes", (table,), {}), ("export.validate_filters", (FILTERS,), {}),
         *[("export.export", (FILTERS, fmt, URL), {}) for fmt in ("csv", "xlsx", "parquet", "zip")],
-        ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}),
+        ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}), ("reference.labels", (), {}),
+        ("reference.city_order", (), {}), ("export.years_available", ("madrid",), {}),
+        ("export.area_counts_table", (list(CITIES),), {"group_ids": ["total"]}),
+        *[(f"export.write_{kind}_file", (FILTERS, str(Path(tempfile.gettempdir()) / f"mc2cm-store-case.{kind}")), {})
+          for kind in ("csv", "parquet", "zip")],
+        ("export.write_file", (FILTERS, "csv", str(Path(tempfile.gettempdir()) / "mc2cm-store-case-any.csv")), {}),
         ("compare.available_indicators", (list(CITIES), 2), {}),
         ("spatial.cross_city_indices", (list(CITIES),), {}), ("spatial.small_multiples", (6, list(CITIES)), {}),
         ("origins.shared_origins", (10, list(CITIES)), {}), ("coverage.missing_core_indicators", (list(CITIES),), {}),
     ]
     for city in CITIES:
         out += [("compare.city_vs_country", ([city],), {}),
-                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees")],
+                *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees",
+                                                          "changes_since_2016")],
                 ("origins.top_origins", (city, 10), {}), ("origins.top_origins", (city, 15), {}),
                 ("origins.world_map_table", (city,), {}), ("origins.origins_by_region", (city,), {}),
                 ("spatial.group_options", (city,), {}), ("spatial.default_selection", (city,), {}),
@@ -198,10 +206,6 @@ def test_best_figures_ties_do_not_depend_on_storage_order(stores):
     pd.testing.assert_series_equal(a.preferred, b.preferred)
 
 
-@pytest.mark.xfail(strict=True, reason="export.observations_table orders by city, indicator, year, breakdown, "
-                   "breakdown_value, source_id but not geo_unit, so the exact CSV (and export.areas_geojson_bytes, which "
-                   "has no ORDER BY) depends on storage order. Fix: add o.geo_unit after o.year in the ORDER BY of "
-                   "observations_table and selection_sql; ORDER BY area_level, area_id in areas_geojson_bytes.")
 def test_download_row_order_does_not_depend_on_storage_order(stores):
     from analytics.export import areas_geojson_bytes, export
 
@@ -260,7 +264,9 @@ def test_db_connect_follows_mc2cm_db(monkeypatch, parquet_dir):
 
     monkeypatch.setenv("MC2CM_DB", str(parquet_dir))
     con = connect()
-    assert con.execute("SELECT count(*) FROM cities").fetchone()[0] == 9
+    from analytics.rules import city_ids
+
+    assert con.execute("SELECT count(*) FROM cities").fetchone()[0] == len(city_ids())
     con.close()
 
 

@@ -1,0 +1,217 @@
+"""16:9 slide decks with python-pptx: a title slide, one slide per chart (title and source on
+the slide, caveats and source in the speaker notes), a sources slide.
+
+Bar and line charts become NATIVE PowerPoint charts (``CategoryChartData`` / ``XyChartData``)
+built from the plotly figure's own traces, so the presenter can restyle them; maps and
+heatmaps are pictures drawn by kaleido at 1920x1080. Arabic paragraphs are right to left
+(``a:pPr rtl="1" algn="r"``).
+"""
+from __future__ import annotations
+
+import io
+import math
+
+from briefs.content import Brief, Section
+from briefs.images import MissingDependency, charts_png
+from figures.style import EXPORT, Chart
+from i18n import is_rtl, t
+
+SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
+NATIVE_KINDS = ("bar", "line")
+SOURCES_PER_SLIDE = 12
+
+
+def check_pptx() -> None:
+    try:
+        import pptx  # noqa: F401
+    except ImportError as error:
+        raise MissingDependency("the Python package python-pptx (slides)",
+                                "Install it with: .venv/bin/pip install -r requirements.txt") from error
+
+
+def _rgb(colour):
+    from pptx.dml.color import RGBColor
+
+    if isinstance(colour, str) and colour.startswith("#") and len(colour) == 7:
+        return RGBColor.from_string(colour[1:].upper())
+    return None
+
+
+def _paragraphs(frame, texts, lang: str, size: int, bold: bool = False, colour: str = "#1B2631") -> None:
+    """Write ``texts`` (one paragraph each) into a text frame, right to left for Arabic."""
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
+
+    frame.word_wrap = True
+    rtl = is_rtl(lang)
+    for i, text in enumerate(texts):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = p.add_run()
+        run.text = str(text)
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = _rgb(colour)
+        if rtl:
+            p.alignment = PP_ALIGN.RIGHT
+            p._p.get_or_add_pPr().set("rtl", "1")
+
+
+def _textbox(slide, left, top, width, height, texts, lang, size, bold=False, colour="#1B2631"):
+    from pptx.util import Emu, Inches
+
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    _paragraphs(box.text_frame, texts, lang, size, bold, colour)
+    return box
+
+
+def _finite(v) -> bool:
+    """A real, finite number (numpy integers and floats included; None, NaN, text: no)."""
+    try:
+        return v is not None and not isinstance(v, (str, bool)) and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _number_format(fig, axis: str) -> str:
+    layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
+    return '0.0"%"' if (layout_axis.ticksuffix or "") == "%" else "#,##0"
+
+
+def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = "en"):
+    """A native PowerPoint chart from the plotly traces of a bar or line Chart (None if the
+    figure has no trace of that kind)."""
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+    from pptx.util import Inches, Pt
+
+    fig = chart.figure
+    traces = [tr for tr in fig.data if tr.type == ("bar" if chart.kind == "bar" else "scatter")]
+    if not traces:
+        return None
+    if chart.kind == "bar":
+        horizontal = traces[0].orientation == "h"
+        cats = list(traces[0].y if horizontal else traces[0].x)
+        data = CategoryChartData(number_format=_number_format(fig, "x" if horizontal else "y"))
+        data.categories = [str(c) for c in cats]
+        for tr in traces:
+            values = list(tr.x if horizontal else tr.y)
+            data.add_series(tr.name or chart.title, [float(v) if _finite(v) else None for v in values])
+        kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    else:
+        data = XyChartData()
+        for tr in traces:
+            series = data.add_series(tr.name or chart.title, number_format=_number_format(fig, "y"))
+            for x, y in zip(tr.x, tr.y):
+                if _finite(x) and _finite(y):
+                    series.add_data_point(float(x), float(y))
+        kind = XL_CHART_TYPE.XY_SCATTER_LINES
+    frame = slide.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width), Inches(height), data)
+    pchart = frame.chart
+    pchart.font.size = Pt(12)
+    pchart.has_title = False  # the slide carries the title
+    pchart.has_legend = len(traces) > 1
+    if pchart.has_legend:
+        pchart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        pchart.legend.include_in_layout = False
+    plot = pchart.plots[0]
+    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y")
+    pchart.value_axis.tick_labels.number_format_is_linked = False
+    if chart.kind == "bar":
+        plot.has_data_labels = True
+        plot.data_labels.font.size = Pt(11)
+        plot.data_labels.number_format = _number_format(fig, "x" if traces[0].orientation == "h" else "y")
+        plot.data_labels.number_format_is_linked = False
+        if traces[0].orientation == "h":
+            pchart.category_axis.reverse_order = True  # first row on top, as in the figure
+            if is_rtl(lang):
+                pchart.value_axis.reverse_order = True  # bars grow leftwards, as in the figure
+        for tr, series in zip(traces, plot.series):
+            colours = tr.marker.color
+            if isinstance(colours, str):
+                series.format.fill.solid()
+                series.format.fill.fore_color.rgb = _rgb(colours)
+            elif colours is not None:
+                for i, colour in enumerate(colours):
+                    if _rgb(colour) is not None:
+                        point = series.points[i]
+                        point.format.fill.solid()
+                        point.format.fill.fore_color.rgb = _rgb(colour)
+    else:
+        for tr, series in zip(traces, plot.series):
+            colour = tr.line.color
+            if _rgb(colour) is not None:
+                series.format.line.color.rgb = _rgb(colour)
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = _rgb(colour)
+            series.smooth = False
+        pchart.category_axis.tick_labels.number_format = "0"
+        pchart.category_axis.tick_labels.number_format_is_linked = False
+        years = [x for tr in traces for x in tr.x if _finite(x)]
+        if years:
+            pchart.category_axis.minimum_scale = min(years) - 0.5
+            pchart.category_axis.maximum_scale = max(years) + 0.5
+    return frame
+
+
+def _notes(slide, texts) -> None:
+    slide.notes_slide.notes_text_frame.text = "\n".join(t_ for t_ in texts if t_)
+
+
+def render_pptx(brief: Brief, progress=None) -> bytes:
+    """The brief as a 16:9 PPTX deck (bytes)."""
+    check_pptx()
+    from pptx import Presentation
+    from pptx.util import Emu, Inches
+
+    lang = brief.lang
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, exactly 16:9
+    blank = deck.slide_layouts[6]
+
+    slide = deck.slides.add_slide(blank)
+    _textbox(slide, 0.8, 2.2, SLIDE_W - 1.6, 1.4, [brief.title], lang, 36, bold=True)
+    _textbox(slide, 0.8, 3.7, SLIDE_W - 1.6, 1.0, [brief.subtitle], lang, 20, colour="#4A5560")
+    _textbox(slide, 0.8, 6.3, SLIDE_W - 1.6, 0.6, [t("brief_made_on", lang, date=brief.made_on) + " "
+                                                 + t("data_version_short", lang, version=brief.data_version)],
+             lang, 12, colour="#4A5560")
+    _notes(slide, [brief.citation])
+
+    charts = brief.charts
+    pictures = [c for c in charts if c.kind not in NATIVE_KINDS]
+    images = dict(zip(map(id, pictures), charts_png(pictures, EXPORT["width"], EXPORT["scale"], height=EXPORT["height"],
+                                                    progress=progress))) if pictures else {}
+    section_of = {id(c): s for s in brief.sections for c in s.charts}
+    for chart in charts:
+        section: Section = section_of[id(chart)]
+        slide = deck.slides.add_slide(blank)
+        long_title = len(chart.title) > 60
+        _textbox(slide, 0.5, 0.25, SLIDE_W - 1.0, 0.9, [chart.title], lang, 22 if long_title else 28, bold=True)
+        if chart.subtitle:
+            _textbox(slide, 0.5, 1.2 if long_title else 1.05, SLIDE_W - 1.0, 0.45, [chart.subtitle], lang, 14,
+                     colour="#4A5560")
+        top, height = 1.75, SLIDE_H - 1.75 - 0.85
+        shape = (add_native_chart(slide, chart, 0.5, top, SLIDE_W - 1.0, height, lang) if chart.kind in NATIVE_KINDS
+                 else None)
+        if shape is None:
+            png = images.get(id(chart))
+            if png is None:
+                png = charts_png([chart], EXPORT["width"], EXPORT["scale"], height=EXPORT["height"])[0]
+            pic_h = height
+            pic_w = pic_h * 16 / 9
+            slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W - pic_w) / 2), Inches(top), Inches(pic_w), Inches(pic_h))
+        source = f"{t('source_is', lang, publisher=chart.source)}" + " · " + t("data_version_short", lang, version=brief.data_version)
+        _textbox(slide, 0.5, SLIDE_H - 0.8, SLIDE_W - 1.0, 0.6, [source], lang, 12, colour="#4A5560")
+        _notes(slide, [section.title, chart.alt, t("brief_speaker_source", lang, source=chart.source),
+                       (t("brief_speaker_caveats", lang) + ":\n- " + "\n- ".join(chart.notes)) if chart.notes else ""])
+
+    sources = brief.sources
+    for start in range(0, max(len(sources), 1), SOURCES_PER_SLIDE):
+        part = sources.iloc[start:start + SOURCES_PER_SLIDE]
+        slide = deck.slides.add_slide(blank)
+        _textbox(slide, 0.5, 0.3, SLIDE_W - 1.0, 0.9, [t("brief_slide_sources", lang)], lang, 28, bold=True)
+        lines = [f"{r.publisher}: {r.title} — {r.licence}" for r in part.itertuples()]
+        _textbox(slide, 0.5, 1.3, SLIDE_W - 1.0, SLIDE_H - 1.8, lines or [t("no_data", lang)], lang, 13)
+        _notes(slide, [f"{r.publisher}: {r.title}. {r.url} ({r.licence})" for r in part.itertuples()])
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
