@@ -198,7 +198,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def export_config(name: str, fmt: str = "png") -> dict:
     """Plotly config: the modebar writes a 1920x1080 PNG or SVG with a meaningful file name."""
-    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "scrollZoom": False,
             "toImageButtonOptions": {"format": fmt, "filename": f"mc2cm-{slug(name)}", **EXPORT}}
 
 

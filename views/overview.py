@@ -36,19 +36,22 @@ st.subheader(ctx.t("overview_table"))
 table = pd.DataFrame({
     ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
     ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
-    ctx.t("col_share"): frame.value.round(1),
-    ctx.t("col_year"): frame.year_used.astype("Int64"),
+    ctx.t("col_share"): frame.value.astype(float).round(1),
+    ctx.t("col_year"): frame.year_used.astype(float),
     ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
     ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                             zip(frame.source_type, frame.is_estimate)],
     ctx.t("col_population"): frame.population,
-    ctx.t("col_pop_year"): frame.pop_year.astype("Int64"),
+    ctx.t("col_pop_year"): frame.pop_year.astype(float),
 })
-st.dataframe(table.sort_values(ctx.t("col_city")), hide_index=True, width="stretch", column_config={
-    ctx.t("col_share"): st.column_config.NumberColumn(format="%.1f%%"),
-    ctx.t("col_population"): st.column_config.NumberColumn(format="localized"),
-    ctx.t("col_year"): st.column_config.NumberColumn(format="%d"),
-    ctx.t("col_pop_year"): st.column_config.NumberColumn(format="%d")})
+# Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
+# table is ordered by the share, missing last); complete columns stay numbers and sort.
+table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
+table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
+    table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={ctx.t("col_population"): st.column_config.NumberColumn(format="localized")})
 st.caption(ctx.t("standing_legend"))
 
 # --- headline cards for the selection ----------------------------------------------------
@@ -90,5 +93,8 @@ with right:
     st.subheader(ctx.t("overview_pilots"))
     activities = lookup("network_activities")
     pilots = activities[activities.kind == "pilot_project"]
-    st.markdown("\n".join(f"- **{plain(r.city)}**: {plain(r.detail)}" for r in pilots.itertuples()))
+    st.markdown("\n".join("- " + ctx.t("pilot_line", city=plain(ctx.city(r.city_id)), detail=plain(r.detail))
+                           for r in pilots.itertuples()))
+    if ctx.lang != "en":
+        st.caption(ctx.t("quoted_in_english"))
     st.caption(ctx.t("pilots_source"))
