@@ -45,7 +45,7 @@ page_no = select(ctx.t("page_of", n=pages), list(range(1, pages + 1)), "page", d
     if pages > 1 else 1
 rows = call("export", "observations_page", filters, PAGE_ROWS, (page_no - 1) * PAGE_ROWS)
 st.dataframe(readable(rows, ctx), hide_index=True, width="stretch", column_config={
-    "source_url": st.column_config.LinkColumn(ctx.t("source_url")), "value": st.column_config.NumberColumn(format="%.2f")})
+    "source_url": st.column_config.LinkColumn(ctx.t("source_url")), "value": st.column_config.NumberColumn(format="localized")})
 
 
 def with_cursor(make):
@@ -68,7 +68,7 @@ def downloads(dataset: str, chosen: dict, stem: str, key: str) -> None:
                                f"{stem}.{fmt}", mime, icon=":material/download:", key=f"{key}_{fmt}")
 
 
-st.subheader(ctx.t("download"))
+st.header(ctx.t("download"))
 downloads("observations", filters, "mc2cm-observations", "obs")
 st.download_button(ctx.t("download_full"), with_cursor(lambda con: export.export(con, {}, "zip", view_url())),
                    "mc2cm-full.zip", "application/zip", icon=":material/database:")
@@ -77,7 +77,7 @@ with st.expander(ctx.t("how_to_cite")):
 st.caption(ctx.t("explorer_cli", version=ctx.data_version))
 
 # --- district counts ------------------------------------------------------------------------
-st.subheader(ctx.t("district_counts"))
+st.header(ctx.t("district_counts"))
 with_counts = [c for c in everyone if c in set(call("export", "cities_with_area_counts"))]
 area_city = select(ctx.t("city"), with_counts, "area_city", format_func=ctx.city, default=with_counts[0] if with_counts else None,
                    what=ctx.t("what_city"))

@@ -32,7 +32,7 @@ chart = map_figures.network_map(frame, lookup("world_countries"), ctx, ctx.t("ov
 show(chart, "network_map", ctx)
 
 # --- every city, sortable ----------------------------------------------------------------
-st.subheader(ctx.t("overview_table"))
+st.header(ctx.t("overview_table"))
 table = pd.DataFrame({
     ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
     ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
@@ -55,7 +55,7 @@ st.dataframe(table, hide_index=True, width="stretch",
 st.caption(ctx.t("standing_legend"))
 
 # --- headline cards for the selection ----------------------------------------------------
-st.subheader(ctx.t("overview_cards"))
+st.header(ctx.t("overview_cards"))
 selected = city_selection()
 cards = frame[frame.city_id.isin(selected)].sort_values("name")
 columns = st.columns(4)
@@ -77,7 +77,7 @@ for i, row in enumerate(cards.itertuples()):
             st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
 
 # --- coverage ----------------------------------------------------------------------------
-st.subheader(ctx.t("gap_title"))
+st.header(ctx.t("gap_title"))
 score = call("coverage", "coverage_score")
 show(coverage_bars(score[score.city_id.isin(selected)], ctx), "coverage", ctx)
 st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/grid_on:")
@@ -85,12 +85,12 @@ st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/g
 # --- themes and pilots -------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(ctx.t("overview_themes"))
+    st.header(ctx.t("overview_themes"))
     themes = lookup("themes")
     st.markdown("\n".join(f"- {plain(ctx.label('themes', th))}" for th in themes[themes.network_theme].theme_id))
     st.page_link("views/themes.py", label=ctx.t("see_themes"), icon=":material/category:")
 with right:
-    st.subheader(ctx.t("overview_pilots"))
+    st.header(ctx.t("overview_pilots"))
     activities = lookup("network_activities")
     pilots = activities[activities.kind == "pilot_project"]
     st.markdown("\n".join("- " + ctx.t("pilot_line", city=plain(ctx.city(r.city_id)), detail=plain(r.detail))
