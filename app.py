@@ -128,3 +128,15 @@ st.html(f"""<script>
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
 </script>""", unsafe_allow_javascript=True, width="content")
 page.run()
+charts = list(st.session_state["_page_charts"])
+if charts and not present:
+    from ui.render import view_url
+
+    def _charts_zip(charts=charts, title=page.title, url=view_url()):
+        from briefs.page_charts import page_charts_zip
+
+        return page_charts_zip(charts, language, title, url)
+
+    st.divider()
+    st.download_button(t("download_all_charts", language), _charts_zip, f"mc2cm-{page.url_path or 'overview'}-charts.zip",
+                       "application/zip", icon=":material/folder_zip:", key="page_charts_zip")
