@@ -163,7 +163,29 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                            align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})
     fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    inert_trace_text(fig)
     return fig
+
+
+_LIVE_TAG = re.compile(r"<(?!/?(?:b|br|i|em|sup|sub|span)\b)", re.I)
+
+
+def inert_trace_text(fig: go.Figure) -> None:
+    """Text from data is text in hovers and labels too: plotly renders <a href> links, so every tag
+    but the few the builders write themselves (b, br, i, em, sup, sub, span) is escaped."""
+    for trace in fig.data:
+        for attr in ("text", "hovertext", "name"):
+            value = getattr(trace, attr, None)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                setattr(trace, attr, _LIVE_TAG.sub("&lt;", value))
+            elif hasattr(value, "__iter__"):
+                try:
+                    setattr(trace, attr, [(_LIVE_TAG.sub("&lt;", v) if isinstance(v, str) else v) for v in value])
+                except ValueError:  # 2-D text of a heatmap
+                    setattr(trace, attr, [[(_LIVE_TAG.sub("&lt;", v) if isinstance(v, str) else v) for v in row]
+                                          for row in value])
 
 
 def mirror_for_rtl(fig: go.Figure, lang: str, horizontal_bars: bool = False) -> None:
