@@ -102,10 +102,10 @@ def integer_year_axis(fig: go.Figure, years, axis: str = "x") -> None:
     """Years as integers: one tick per year for short spans, never '2,014.5'."""
     years = sorted({int(y) for y in years if pd.notna(y)})
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
-    if len(years) <= 12:
-        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    if len(years) <= 12 and years[-1] - years[0] <= 15:  # one tick per year with data; far-apart sparse years
+        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])  # would crowd: regular ticks
     else:
-        update(tickformat="d", dtick=max(1, round((years[-1] - years[0]) / 10)))
+        update(tickformat="d", dtick=max(1, round((years[-1] - years[0]) / 8)))
     if len(years) == 1:
         update(range=[years[0] - 1, years[0] + 1])
 
