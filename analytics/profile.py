@@ -9,7 +9,7 @@ from analytics.rules import is_official
 KEY_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born",
                   "foreign_born_share", "immigrants_share", "migration_background_share", "refugees_registered")
 TREND_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born", "foreign_born_share",
-                    "refugees_registered")
+                    "foreign_origin", "foreign_origin_share", "migration_background_share", "refugees_registered")
 REFUGEE_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_seekers", "refugees_and_asylum_seekers_registered",
                       "asylum_applications", "asylum_seekers_in_basic_care", "asylum_seekers_in_reception", "persons_in_basic_care",
                       "refugee_reception_places")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from analytics.rules import SMALL_NUMBER_THRESHOLD
 import pandas as pd
 
 from analytics import segregation_indices as si
@@ -80,6 +82,8 @@ def area_table(con, city_id: str, group_id: str | None = None, year: int | None 
     city_share = frame.group_count.sum() / frame.total.sum()
     frame["share_pct"] = np.where(frame.total > 0, frame.group_count / frame.total * 100, np.nan)
     frame["location_quotient"] = (frame.share_pct / 100) / city_share
+    # The small-number rule (analytics.rules.SMALL_NUMBER_THRESHOLD): shares of few residents are flagged.
+    frame["small_number"] = frame.total < SMALL_NUMBER_THRESHOLD
     frame.attrs["selection"] = sel
     frame.attrs["city_share_pct"] = float(city_share * 100)
     return frame

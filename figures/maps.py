@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analytics.rules import SMALL_NUMBER_THRESHOLD
 from figures.context import Context
 from figures.style import (DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, font_size, source_line)
 from i18n import number, percent
@@ -68,6 +69,7 @@ def choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Context, ti
              + (percent(getattr(r, column), ctx.lang) if is_share else number(getattr(r, column), ctx.lang, 2))
              + f"<br>{ctx.t('n_of_residents', n=number(r.group_count, ctx.lang), total=number(r.total, ctx.lang))}"
              + f"<br>{ctx.t('source_is', publisher=r.publisher)}" + (f" ({ctx.t('estimate')})" if r.is_estimate else "")
+             + (f"<br>⚠ {ctx.t('small_number_flag', threshold=SMALL_NUMBER_THRESHOLD)}" if getattr(r, "small_number", False) else "")
              for r in table.itertuples()]
     fig = go.Figure(go.Choroplethmap(
         geojson=geojson, featureidkey="properties.area_id", locations=table.area_id, z=table[column],

@@ -10,7 +10,7 @@ from ui.selection import all_cities, city_selection
 ctx = context()
 st.title(ctx.t("coverage_title"))
 st.markdown(ctx.t("coverage_intro"))
-selected = city_selection(default=all_cities())
+selected = city_selection(default=all_cities() if len(all_cities()) <= 20 else None)
 matrix = call("coverage", "coverage_matrix")
 matrix = matrix[matrix.city_id.isin(selected)]
 show(coverage_heatmap(matrix, ctx, selected), "matrix", ctx)

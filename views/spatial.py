@@ -93,7 +93,10 @@ if cross.empty:
     st.info(ctx.t("no_cross_city"))
 else:
     show(dissimilarity_bars(cross, ctx), "cross", ctx)
-small = call("spatial", "small_multiples", 6, selected)
+SMALL_MULTIPLES_MAX = 12  # small maps stay legible (and cheap) for at most this many cities
+small = call("spatial", "small_multiples", 6, selected[:SMALL_MULTIPLES_MAX])
+if len(selected) > SMALL_MULTIPLES_MAX:
+    st.caption(ctx.t("small_multiples_cap", n=SMALL_MULTIPLES_MAX))
 if not small.empty:
     pooled_kind = select(ctx.t("classes"), ["pooled", "within"], "classes", format_func=lambda k: ctx.t(f"classes_{k}"),
                          default="pooled", kind="segmented")
