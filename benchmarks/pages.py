@@ -374,9 +374,10 @@ class Tab:
         if kind == "selectbox":
             box = main.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
             await box.click()
-            await self.page.keyboard.press("ArrowDown")
+            option = self.page.locator('[role="option"]:not([aria-selected="true"])').first
+            await option.wait_for(timeout=timeout * 1000)
             start = time.perf_counter()
-            await self.page.keyboard.press("Enter")
+            await option.click()
         elif kind == "multiselect":  # URL-bound: the link with one city selected (a new session)
             start = time.perf_counter()
             await self.page.goto(f"{self.page.url.split('?')[0]}?{key}={self.one_city}", wait_until="commit",
@@ -518,3 +519,25 @@ def bench_browser(scale, db_path, runs, results, timeout=300, pages=PAGES, concu
         print("no /usr/bin/chromium: browser benchmarks skipped", flush=True)
         return None
     return asyncio.run(_browser_scale(scale, db_path, runs, results, timeout, pages, concurrency))
+
+
+def speed_table(results) -> str:
+    """The README "Speed" table: page and filter, warm p95 in the browser at 1x and 100x, server p95."""
+    by = {(r["name"], r["scale"]): r for r in results}
+
+    def cell(name, scale):
+        r = by.get((name, scale))
+        if not r:
+            return "not run"
+        if r.get("error") and not r.get("p95_ms"):
+            return "error"
+        return f"{r['p95_ms'] / 1000:.2f} s" if r.get("p95_ms") is not None else "-"
+
+    lines = ["| page (and filter change) | 1x browser warm p95 | 100x browser warm p95 | 1x server p95 | 100x server p95 |",
+             "|---|---|---|---|---|"]
+    for page in PAGES:
+        steps = [("", page)] + ([(f" → {FILTERS[page][0]}", f"{page}.filter:{FILTERS[page][0]}")] if FILTERS[page] else [])
+        for suffix, key in steps:
+            lines.append(f"| {page}{suffix} | {cell('browser.' + key, 1)} | {cell('browser.' + key, 100)} | "
+                         f"{cell('server.' + key, 1)} | {cell('server.' + key, 100)} |")
+    return "\n".join(lines)

@@ -274,7 +274,7 @@ def main(argv=None):
         save(results, args.scales, profiles)
         if not args.no_browser:
             pages.bench_browser(scale, db, args.page_runs if scale < 100 else min(args.page_runs, 5), results,
-                                timeout=300 if scale < 100 else 600, concurrency=args.concurrency if scale == 1 else ())
+                                timeout=120 if scale < 100 else 400, concurrency=args.concurrency if scale == 1 else ())
             save(results, args.scales, profiles)
     return 0
 
