@@ -238,7 +238,9 @@ def write_readme(results, scales):
 
 
 def save(results, scales, profiles=None):
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    scales = sorted({r["scale"] for r in results})
+    (HERE / os.environ.get("MC2CM_BENCH_RESULTS", "results.json")).write_text(json.dumps(results, indent=2, default=str) + "\n",
+                                                                            encoding="utf-8")
     if profiles:
         (HERE / "profiles_100x.json").write_text(json.dumps(profiles, indent=1) + "\n", encoding="utf-8")
     write_readme(results, scales)
@@ -253,6 +255,8 @@ def main(argv=None):
     parser.add_argument("--page-runs", type=int, default=5, help="warm runs of each page (server and browser)")
     parser.add_argument("--concurrency", nargs="*", type=int, default=[20, 50], help="concurrent sessions at 1x")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the committed results of the scales not run now (replace only these scales)")
     parser.add_argument("--quick", action="store_true", help="CI smoke: 1x, few runs, no browser, results not written")
     args = parser.parse_args(argv)
     results, profiles = [], None
@@ -262,7 +266,11 @@ def main(argv=None):
         pages.bench_apptest(1, database_for(1), 1, results)
         print(json.dumps(results[:3], indent=1))
         return 0
-    bench_real(results, 3)
+    if args.merge and (HERE / "results.json").exists():
+        results = [r for r in json.loads((HERE / "results.json").read_text()) if r["scale"] not in args.scales
+                   or (r["scale"] == 1 and r["name"] in ("build_real_database", "cold_start_heavy_imports"))]
+    else:
+        bench_real(results, 3)
     for scale in args.scales:
         db = database_for(scale)
         bench_scale(scale, args.runs, results, False, db)
