@@ -57,6 +57,8 @@ e2e-deps:
 	      || echo "warning: could not install$$missing; end-to-end tests will be skipped and PDF/PPTX briefs will say what is missing"; \
 	  else echo "note: missing$$missing and not root: run 'sudo apt-get install -y$$missing' (end-to-end tests, PDF and PPTX briefs)"; fi; \
 	fi
+	@test -f tests/e2e/.axe/node_modules/axe-core/axe.min.js || npm install --prefix tests/e2e/.axe --no-audit --no-fund --loglevel=error axe-core@4 \
+	  || echo "warning: could not install axe-core from npm; the accessibility tests will be skipped"
 
 clean:
 	rm -rf $(VENV) $(DB)

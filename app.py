@@ -39,7 +39,9 @@ PAGES = {
         st.Page("views/methods.py", title=t("methods_nav", language), icon=":material/menu_book:", url_path="methods"),
     ],
 }
-page = st.navigation(PAGES)
+# Our own sidebar links instead of Streamlit's navigation list: its markup fails the accessibility
+# audit (list items outside a list), and our links carry the language to the next page.
+page = st.navigation(PAGES, position="hidden")
 st.session_state["_page_charts"] = []
 
 # The database must be readable before any page runs: otherwise a clear page, no traceback.
@@ -83,6 +85,11 @@ if present:
     </style>""", unsafe_allow_html=True)
 else:
     with st.sidebar:
+        for section, pages in PAGES.items():
+            st.markdown(f"**{section}**")
+            for item in pages:
+                st.page_link(item, label=item.title, icon=item.icon, query_params={"lang": language})
+        st.divider()
         select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
                kind="selectbox")
         if st.toggle(t("present_toggle", language), value=False, key="present_toggle", help=t("present_help", language)):
@@ -101,13 +108,17 @@ select(t("image_format", language), ["png", "svg"], "image_format", format_func=
 # Focus ring and caption contrast (WCAG 2.2 AA), and right to left for Arabic.
 css = """
 .block-container {padding-top: 2.5rem;}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color: #4A5560 !important; opacity: 1 !important;}
+[data-testid="stCaptionContainer"] a {color: #0B5C8C !important;}
+h2 {font-size: 1.6rem !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}
 """
 if is_rtl(language):
     css += """
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {text-align: right;}
+[data-testid="stMain"] ul {padding-right: 1.2rem; padding-left: 0;}
 """
 st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
 # The document's language and direction as attributes (screen readers, browser shaping, tests).
@@ -117,3 +128,15 @@ st.html(f"""<script>
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
 </script>""", unsafe_allow_javascript=True, width="content")
 page.run()
+charts = list(st.session_state["_page_charts"])
+if charts and not present:
+    from ui.render import view_url
+
+    def _charts_zip(charts=charts, title=page.title, url=view_url()):
+        from briefs.page_charts import page_charts_zip
+
+        return page_charts_zip(charts, language, title, url)
+
+    st.divider()
+    st.download_button(t("download_all_charts", language), _charts_zip, f"mc2cm-{page.url_path or 'overview'}-charts.zip",
+                       "application/zip", icon=":material/folder_zip:", key="page_charts_zip")

@@ -141,6 +141,33 @@ def observations_table(con, cities=(), indicators=(), concepts=(), themes=(), ge
     return con.execute(sql, params).df()[OBSERVATION_COLUMNS]
 
 
+def observations_page(con, filters: dict, limit: int = 500, offset: int = 0) -> pd.DataFrame:
+    """One page of the filtered observations (``limit`` rows from ``offset``), paged in DuckDB so
+    that only the rows on screen reach pandas and the browser."""
+    sql, params = _observations_query(filters)
+    return con.execute(f"SELECT * FROM ({sql}) LIMIT ? OFFSET ?", [*params, int(limit), int(offset)]).df()[OBSERVATION_COLUMNS]
+
+
+def observations_summary(con, filters: dict) -> dict:
+    """Counts of the filtered observations computed in DuckDB: figures, sources, cities,
+    estimates and figures another source contradicts (flag ``disagreement``)."""
+    sql, params = _observations_query(filters, ordered=False)
+    n, sources, cities, estimates, disagree = con.execute(f"""
+        SELECT count(*), count(DISTINCT source_id), count(DISTINCT city_id), count(*) FILTER (WHERE is_estimate),
+               count(*) FILTER (WHERE flag LIKE '%disagreement%') FROM ({sql})""", params).fetchone()
+    return {"n": int(n), "sources": int(sources), "cities": int(cities), "estimates": int(estimates),
+            "disagree": int(disagree)}
+
+
+def citation_for(con, filters: dict, url: str = "") -> str:
+    """The citation of every filtered observation (not only a page of them), from the distinct
+    (source, publisher, title, URL, city, year) rows computed in DuckDB."""
+    sql, params = _observations_query(filters, ordered=False)
+    columns = ", ".join(_SUMMARY_COLUMNS)
+    summary = con.execute(f"SELECT {columns}, count(*) AS n FROM ({sql}) GROUP BY ALL ORDER BY {columns}", params).df()
+    return _citation(con, summary, url, 3, None)
+
+
 def cities_with_area_counts(con) -> list[str]:
     """City ids that have district counts."""
     return [r[0] for r in con.execute("SELECT DISTINCT city_id FROM area_counts ORDER BY 1").fetchall()]

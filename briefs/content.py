@@ -147,13 +147,7 @@ def _caveats_section(ctx: Context, notes: list[str]) -> Section:
 
 
 def _peer_reason(ctx: Context, code: str) -> str:
-    name, _, param = code.partition(":")
-    key = f"brief_reason_{name}"
-    try:
-        text = ctx.t(key, origins=param.replace(",", ", "))
-    except KeyError:
-        text = code
-    return text
+    return ctx.peer_reason(code)
 
 
 TITLE_CHARS = 68  # a bold print-mode title (17 px) fits about 70 characters in a 760 px chart

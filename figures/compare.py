@@ -114,10 +114,10 @@ def lines_over_time(series: pd.DataFrame, ctx: Context, title: str, colour_by: s
     subtitle = ctx.t("lines_subtitle", years=year_span(series.year))
     source = source_line(series, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
-           lang=ctx.lang, legend_bottom=len(fig.data) > 6)
-    latest = series.sort_values("year").groupby([colour_by, "geo_level"]).tail(1)
-    alt = describe([(ctx.city(r.city_id) if colour_by == "city_id" else str(getattr(r, colour_by)), r.value)
-                    for r in latest.itertuples()], unit, ctx.lang, title, year_span(series.year))
+           lang=ctx.lang)
+    # Described from every point, each named by its line and year (a single line still has a range).
+    alt = describe([(f"{ctx.city(r.city_id) if colour_by == 'city_id' else getattr(r, colour_by)} {int(r.year)}", r.value)
+                    for r in series.itertuples()], unit, ctx.lang, title, year_span(series.year))
     return Chart(fig, f"lines-{title}", title, subtitle, source, alt, series, kind="line")
 
 

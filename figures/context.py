@@ -49,3 +49,16 @@ class Context:
             else:
                 parts.append(self.t(f"caveat_{name}"))
         return "; ".join(parts) if parts else self.t("comparable")
+
+    def peer_reason(self, code: str) -> str:
+        """A peer-finder reason code (analytics.peers: ``similar_size``, ``shared_origins:SYR,EGY``, ...)."""
+        name, _, param = str(code).partition(":")
+        origins = ", ".join(self.label("countries", iso) or iso for iso in param.split(",") if iso)
+        try:
+            return self.t(f"brief_reason_{name}", origins=origins)
+        except KeyError:
+            return str(code)
+
+    def peer_reasons(self, codes: str) -> str:
+        return "; ".join(self.peer_reason(c) for c in str(codes or "").split(";") if c)
+

@@ -173,7 +173,8 @@ def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context
     k = len(bins) if column == "class_index" else int(small[column].max() + 1 if not small.empty else 1)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[ctx.city(c) for c in cities],
                         specs=[[{"type": "map"}] * cols] * rows, horizontal_spacing=0.01, vertical_spacing=0.08 / rows)
-    cell_w, cell_h = 1000 / cols, 260
+    height = rows * 300 + 200
+    cell_w, cell_h = 1000 / cols * 0.9, (height - 240) / rows * 0.82  # the panel each map is fitted to
     for i, cid in enumerate(cities):
         part = small[small.city_id == cid]
         geojson = geojsons[cid]
@@ -190,7 +191,7 @@ def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context
         fig.update_layout({f"map{i + 1 if i else ''}": {"style": MAP_STYLE, **view(bounds(geojson), cell_w, cell_h)}})
     source = source_line(small, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
-           lang=ctx.lang, height=rows * 300 + 200)
+           lang=ctx.lang, height=height)
     for annotation in fig.layout.annotations[:len(cities)]:
         annotation.font.size = font_size(ctx.mode)
     alt = ctx.t("alt_small_multiples", what=title, n=len(cities), cities=", ".join(ctx.city(c) for c in cities))

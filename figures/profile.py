@@ -169,14 +169,15 @@ def coverage_heatmap(matrix: pd.DataFrame, ctx: Context, city_ids: list[str]) ->
         colorbar={"tickvals": list(range(len(order))), "ticktext": [ctx.label("source_types", o) for o in order],
                   "title": {"text": ctx.t("best_source")}, "len": 0.4, "y": 1, "yanchor": "top"}))
     fig.update_layout(yaxis={"tickfont": {"size": 10}}, xaxis={"side": "top"})
-    if ctx.lang == "ar":
+    if ctx.lang == "ar":  # indicator labels on the right, so the colour legend goes to the left
         fig.update_xaxes(autorange="reversed")
         fig.update_yaxes(side="right")
+        fig.update_traces(colorbar={"x": -0.02, "xanchor": "right"})
     title, subtitle = ctx.t("coverage_matrix_title"), ctx.t("coverage_matrix_subtitle")
     source = ctx.t("dashboard_database")
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=max(700, 16 * len(pivot) + 240))
-    fig.update_layout(margin={"t": 160})
+    fig.update_layout(margin={"t": 160, **({"l": 190} if ctx.lang == "ar" else {})})
     known = pivot.notna().sum(axis=0)
     alt = ctx.t("alt_coverage", what=title, n_ind=len(pivot), n_cities=len(city_ids),
                 best=ctx.city(known.idxmax()) if len(known) else "—", worst=ctx.city(known.idxmin()) if len(known) else "—")

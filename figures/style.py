@@ -46,6 +46,7 @@ LISA_COLOURS = {"high_high": "#D55E00", "low_low": "#0072B2", "high_low": "#E69F
                 "not_significant": "#DDDDDD"}
 
 _SIZES = {"screen": 13, "presenter": 20, "print": 11}
+SOURCE_WRAP = {"screen": 110, "presenter": 100, "print": 120}  # characters per source line
 
 
 @dataclass
@@ -137,7 +138,8 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
     source_text = f"{t('source_is', lang, publisher=source)}" if source else ""
     if data_version:
         source_text += (" · " if source_text else "") + t("data_version_short", lang, version=data_version)
-    lines = max(1, len(_wrap(source_text, 150 if mode != "presenter" else 110)))
+    width = SOURCE_WRAP.get(mode, 110)
+    lines = max(1, len(_wrap(source_text, width)))
     bottom = 56 + int(lines * size * 1.35) + (40 if legend_bottom else 0)
     fig.update_layout(
         title={"text": f"<b>{_escape(title)}</b>", "subtitle": {"text": _escape(subtitle), "font": {"size": size, "color": MUTED}},
@@ -146,7 +148,7 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                "font": {"size": size + 6, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": size, "color": TEXT},
         colorway=CATEGORICAL, paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 70, "r": 40, "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
+        margin={"l": max(70, fig.layout.margin.l or 0), "r": max(40, fig.layout.margin.r or 0), "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
         height=height or {"screen": 480, "presenter": 700, "print": 420}.get(mode, 480),
         legend={"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": size}, "title": {"text": ""},
                 **({"orientation": "h", "yanchor": "top", "y": -0.18, "x": 1 if rtl else 0,
@@ -155,13 +157,35 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
         hoverlabel={"font": {"family": FONT_FAMILY}, "align": "right" if rtl else "left"},
     )
     if source_text:
-        fig.add_annotation(text="<br>".join(_wrap(_escape(source_text), 150 if mode != "presenter" else 110)),
+        fig.add_annotation(text="<br>".join(_wrap(_escape(source_text), width)),
                            xref="paper", yref="paper", x=1 if rtl else 0, y=0, yshift=-(bottom - 8),
                            xanchor="right" if rtl else "left", yanchor="bottom", showarrow=False,
                            align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})
     fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    inert_trace_text(fig)
     return fig
+
+
+_LIVE_TAG = re.compile(r"<(?!/?(?:b|br|i|em|sup|sub|span)\b)", re.I)
+
+
+def inert_trace_text(fig: go.Figure) -> None:
+    """Text from data is text in hovers and labels too: plotly renders <a href> links, so every tag
+    but the few the builders write themselves (b, br, i, em, sup, sub, span) is escaped."""
+    for trace in fig.data:
+        for attr in ("text", "hovertext", "name"):
+            value = getattr(trace, attr, None)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                setattr(trace, attr, _LIVE_TAG.sub("&lt;", value))
+            elif hasattr(value, "__iter__"):
+                try:
+                    setattr(trace, attr, [(_LIVE_TAG.sub("&lt;", v) if isinstance(v, str) else v) for v in value])
+                except ValueError:  # 2-D text of a heatmap
+                    setattr(trace, attr, [[(_LIVE_TAG.sub("&lt;", v) if isinstance(v, str) else v) for v in row]
+                                          for row in value])
 
 
 def mirror_for_rtl(fig: go.Figure, lang: str, horizontal_bars: bool = False) -> None:
@@ -172,6 +196,8 @@ def mirror_for_rtl(fig: go.Figure, lang: str, horizontal_bars: bool = False) -> 
     if horizontal_bars:
         fig.update_xaxes(autorange="reversed")
         fig.update_yaxes(side="right")
+        # value labels drawn outside the bars grow leftwards: room for them in the left margin
+        fig.update_layout(margin={"l": max(fig.layout.margin.l or 0, 190)})
     else:
         fig.update_xaxes(autorange="reversed")
         fig.update_yaxes(side="right")
@@ -198,7 +224,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def export_config(name: str, fmt: str = "png") -> dict:
     """Plotly config: the modebar writes a 1920x1080 PNG or SVG with a meaningful file name."""
-    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "scrollZoom": False,
             "toImageButtonOptions": {"format": fmt, "filename": f"mc2cm-{slug(name)}", **EXPORT}}
 
 

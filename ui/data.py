@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 
 import pandas as pd
 import streamlit as st
@@ -27,9 +28,22 @@ def _file_stamp() -> tuple:
     return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+_LOCK = threading.Lock()
+_OPEN: dict = {}  # the one shared connection: {"stamp": ..., "con": ...}
+
+
 def _connection(stamp: tuple):
-    return store.open_store(stamp[0])
+    """The read-only connection of the database file identified by ``stamp``, shared by all
+    sessions. DuckDB keeps one database instance per path in a process, so a rebuilt file (new
+    inode) is only seen after the old connection is closed: that happens here, once."""
+    with _LOCK:
+        if _OPEN.get("stamp") != stamp:
+            old = _OPEN.pop("con", None)
+            if old is not None:
+                old.close()
+            _OPEN["con"] = store.open_store(stamp[0])
+            _OPEN["stamp"] = stamp
+        return _OPEN["con"]
 
 
 def cursor():

@@ -91,9 +91,23 @@ def readable(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
             out[column] = [ctx.caveat(c) for c in series]
         elif series.dtype == bool or column in BOOLEAN_COLUMNS:
             out[column] = series.map(lambda v: ctx.t("yes") if v is True or v == 1 else (ctx.t("no") if v is False or v == 0 else ""))
-        elif series.dtype == object:
-            out[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v))
+        elif series.dtype == object or str(series.dtype) in ("str", "string"):
+            out[column] = series.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else
+                                     ("" if v is None or (isinstance(v, float) and v != v) else v))
+        elif pd.api.types.is_numeric_dtype(series) and series.isna().any():
+            out[column] = _numbers_as_text(series, column, ctx)
     return out.drop(columns=[c for c in ("geometry",) if c in out.columns])
+
+
+def _numbers_as_text(series: pd.Series, column: str, ctx: Context) -> pd.Series:
+    """A numeric column with missing values as text: empty cells stay empty (never 'None')."""
+    from i18n import number
+
+    known = series.dropna()
+    whole = bool(((known % 1) == 0).all()) if len(known) else True
+    if "year" in column:
+        return series.map(lambda v: "" if pd.isna(v) else str(int(v)))
+    return series.map(lambda v: "" if pd.isna(v) else number(v, ctx.lang, 0 if whole else 2))
 
 
 def text_table(frame: pd.DataFrame, ctx: Context, **kwargs) -> None:

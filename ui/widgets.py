@@ -80,7 +80,7 @@ def select(label: str, options: Sequence, key: str, format_func: Callable = str,
                                 horizontal=True, help=help)
     else:
         value = container.selectbox(label, options, index=options.index(initial), key=wkey, format_func=format_func,
-                                    help=help)
+                                    help=help, placeholder=t("choose_option", lang()))
     _remember(key, value)
     return value
 
@@ -106,7 +106,7 @@ def multiselect(label: str, options: Sequence, key: str, format_func: Callable =
     if wkey not in st.session_state:
         st.session_state[wkey] = initial
     value = container.multiselect(label, options, key=wkey, format_func=format_func, help=help,
-                                  max_selections=max_selections)
+                                  max_selections=max_selections, placeholder=t("choose_options", lang()))
     _store()[key] = list(value)
     text = ",".join(str(v) for v in value)
     if st.query_params.get(key, "") != text:

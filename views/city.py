@@ -24,24 +24,23 @@ city = ctx.city(city_id)
 cities = call("reference", "cities").set_index("city_id")
 member = cities.loc[city_id]
 if "membership" in cities.columns and isinstance(member.get("membership"), str):
-    st.caption(plain(ctx.t("membership_line", membership=ctx.label("membership", member.membership),
-                           phase=member.get("membership_phase") or "")) + (
+    st.caption(plain(ctx.t("membership_line", membership=ctx.label("membership", member.membership))) + (
         " · " + link(member.get("membership_source_url"), ctx.t("evidence")) if link(member.get("membership_source_url")) else ""))
 
 brief_panel("city", ctx, city_id=city_id)
 
 # --- key figures -------------------------------------------------------------------------
 profile = call("profile", "key_figures", city_id)
-st.subheader(ctx.t("key_figures", city=city))
+st.header(ctx.t("key_figures", city=city))
 if profile.empty:
     st.info(ctx.t("no_data"))
 else:
     cards, others = profile[profile.shown_as == "card"], profile[profile.shown_as == "other"]
     if cards.empty:
         st.info(ctx.t("no_official_figures", city=city))
-    cols = st.columns(4)
+    cols = st.columns(3)
     for i, row in enumerate(cards.itertuples()):
-        with cols[i % 4].container(border=True):
+        with cols[i % 3].container(border=True):
             st.metric(ctx.label("indicators", row.indicator_id), fmt(row.value, row.unit, ctx.lang))
             st.caption(plain(f"{int(row.year)} · {ctx.label('concepts', row.concept)} · {row.geo_unit}"))
             st.caption(plain(f"{standing_mark(row.source_type, bool(row.is_estimate), ctx)} · {ctx.t('source_is', publisher=row.publisher)}")
@@ -60,7 +59,7 @@ else:
     st.caption(ctx.t("choice_rule_short"))
 
 # --- trends ------------------------------------------------------------------------------
-st.subheader(ctx.t("trends"))
+st.header(ctx.t("trends"))
 series = call("profile", "trend_series", city_id)
 counts = series.groupby("indicator_id").year.nunique() if not series.empty else pd.Series(dtype=int)
 options = [i for i in counts.sort_values(ascending=False).index]
@@ -74,37 +73,34 @@ else:
                             colour_by="geo_unit")
     show(chart, "trend", ctx)
 
-left, right = st.columns(2)
 # --- origins -----------------------------------------------------------------------------
-with left:
-    st.subheader(ctx.t("top_origins"))
-    top = call("origins", "top_origins", city_id, 10)
-    if top.empty:
-        st.info(ctx.t("no_data"))
-    else:
-        show(top_origins_bars(top, ctx, city_id), "origins", ctx)
+st.header(ctx.t("top_origins"))
+top = call("origins", "top_origins", city_id, 10)
+if top.empty:
+    st.info(ctx.t("no_data"))
+else:
+    show(top_origins_bars(top, ctx, city_id), "origins", ctx)
 
 # --- refugees ----------------------------------------------------------------------------
-with right:
-    st.subheader(ctx.t("refugees"))
-    refugees = call("profile", "refugee_figures", city_id)
-    national = call("profile", "national_refugees", city_id)
-    if refugees.empty:
-        st.info(ctx.t("no_city_refugees", city=city))
-    else:
-        shown = pd.DataFrame({ctx.t("col_indicator"): [ctx.label("indicators", i) for i in refugees.indicator_id],
-                              ctx.t("col_year"): refugees.year, ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in
-                                                                                     zip(refugees.value, refugees.unit)],
-                              ctx.t("col_territory"): refugees.geo_unit, ctx.t("col_breakdown"): refugees.breakdown,
-                              ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in
-                                                      zip(refugees.source_type, refugees.is_estimate)],
-                              ctx.t("source"): refugees.publisher})
-        text_table(shown, ctx)
-    if not national.empty:
-        show(national_refugee_lines(national, ctx, city_id), "refugees", ctx)
+st.header(ctx.t("refugees"))
+refugees = call("profile", "refugee_figures", city_id)
+national = call("profile", "national_refugees", city_id)
+if refugees.empty:
+    st.info(ctx.t("no_city_refugees", city=city))
+else:
+    shown = pd.DataFrame({ctx.t("col_indicator"): [ctx.label("indicators", i) for i in refugees.indicator_id],
+                          ctx.t("col_year"): refugees.year, ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in
+                                                                                 zip(refugees.value, refugees.unit)],
+                          ctx.t("col_territory"): refugees.geo_unit, ctx.t("col_breakdown"): refugees.breakdown,
+                          ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in
+                                                  zip(refugees.source_type, refugees.is_estimate)],
+                          ctx.t("source"): refugees.publisher})
+    text_table(shown, ctx)
+if not national.empty:
+    show(national_refugee_lines(national, ctx, city_id), "refugees", ctx)
 
 # --- district map ------------------------------------------------------------------------
-st.subheader(ctx.t("where_in_city"))
+st.header(ctx.t("where_in_city"))
 table = call("spatial", "area_table", city_id)
 if table.empty:
     geojson = boundary_geojson(city_id)
@@ -131,7 +127,7 @@ else:
     st.page_link("views/spatial.py", label=ctx.t("see_spatial"), icon=":material/map:", query_params={"city": city_id})
 
 # --- peers -------------------------------------------------------------------------------
-st.subheader(ctx.t("peers_title"))
+st.header(ctx.t("peers_title"))
 try:
     peers = call("peers", "peer_cities", city_id, 4)
 except (ImportError, AttributeError):
@@ -140,13 +136,22 @@ if peers.empty:
     st.info(ctx.t("no_peers", city=city))
 else:
     st.caption(ctx.t("peers_method"))
-    text_table(peers, ctx)
+    shown = {ctx.t("brief_col_rank"): peers["rank"], ctx.t("col_city"): [ctx.city(c) for c in peers.city_id],
+             ctx.t("brief_col_distance"): peers.distance.round(3), ctx.t("col_indicators_used"): peers.n_indicators_used,
+             ctx.t("brief_col_reasons"): [ctx.peer_reasons(r) for r in peers.reasons]}
+    for key in ("size", "migrant_share", "refugee_share"):
+        if f"{key}_value_peer" in peers:
+            unit = "persons" if key == "size" else "percent"
+            shown[ctx.t(f"peer_input_{key}")] = [
+                "" if pd.isna(v) else f"{fmt(v, unit, ctx.lang)} ({int(y)})" if pd.notna(y) else fmt(v, unit, ctx.lang)
+                for v, y in zip(peers[f"{key}_value_peer"], peers[f"{key}_year_peer"])]
+    text_table(pd.DataFrame(shown), ctx)
     st.page_link("views/compare.py", label=ctx.t("compare_with_peers"), icon=":material/bar_chart:",
                  query_params={"cities": ",".join([city_id, *peers.city_id])})
 
 # --- since the 2016 City Migration Profile -------------------------------------------------
 changes = call("profile", "changes_since_2016", city_id)
-st.subheader(ctx.t("since_2016_title"))
+st.header(ctx.t("since_2016_title"))
 if changes.empty:
     st.info(ctx.t("since_2016_none", city=city))
 else:
@@ -165,7 +170,7 @@ else:
 # --- gaps and national context -------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(ctx.t("gap_title"))
+    st.header(ctx.t("gap_title"))
     missing = call("coverage", "missing_core_indicators", [city_id])
     if missing.empty:
         st.success(ctx.t("no_core_gaps"))
@@ -173,7 +178,7 @@ with left:
         st.markdown("\n".join(f"- {plain(ctx.label('indicators', m) if m != 'district_counts' else ctx.t('district_counts'))}"
                               for m in missing.missing))
 with right:
-    st.subheader(ctx.t("national_context"))
+    st.header(ctx.t("national_context"))
     vs = call("compare", "city_vs_country", [city_id])
     row = vs.iloc[0]
     if pd.notna(row.get("national_share")):

@@ -35,7 +35,7 @@ show(ranked_bars(table, ctx, indicator_name(indicator)), "bars", ctx)
 brief_panel("comparison", ctx, city_ids=list(selected), indicator=indicator)
 
 # --- time series -------------------------------------------------------------------------
-st.subheader(ctx.t("over_time"))
+st.header(ctx.t("over_time"))
 series_choices = [i for i in available.indicator_id]
 default_series = ids[0] if isinstance(ids, list) else ids
 series_id = select(ctx.t("indicator"), series_choices, "series", format_func=lambda i: ctx.label("indicators", i),
@@ -50,7 +50,7 @@ if series_id:
         show(chart, "ts", ctx)
 
 # --- scatter of two indicators -------------------------------------------------------------
-st.subheader(ctx.t("two_indicators"))
+st.header(ctx.t("two_indicators"))
 pairs = list(available.indicator_id)
 c1, c2 = st.columns(2)
 x_id = select(ctx.t("horizontal_axis"), pairs, "x", format_func=lambda i: ctx.label("indicators", i),
@@ -67,7 +67,7 @@ if x_id and y_id:
         show(two_indicators(both, ctx, x_id, y_id), "scatter", ctx)
 
 # --- city vs national ----------------------------------------------------------------------
-st.subheader(ctx.t("city_vs_country"))
+st.header(ctx.t("city_vs_country"))
 vs = call("compare", "city_vs_country", selected)
 if vs.dropna(subset=["city_share"]).empty if "city_share" in vs else True:
     st.info(ctx.t("no_data"))

@@ -15,7 +15,7 @@ matrix = call("coverage", "coverage_matrix")
 matrix = matrix[matrix.city_id.isin(selected)]
 show(coverage_heatmap(matrix, ctx, selected), "matrix", ctx)
 
-st.subheader(ctx.t("core_missing"))
+st.header(ctx.t("core_missing"))
 missing = call("coverage", "missing_core_indicators", selected)
 missing = missing.assign(label=[ctx.label("indicators", m) if m != "district_counts" else ctx.t("district_counts")
                                 for m in missing.missing])

@@ -1,16 +1,18 @@
 """Data explorer: filter the figures and the district counts, see them with their sources,
 and download exactly what is shown (CSV, Excel, Parquet, ZIP bundle with metadata)."""
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from analytics import export
 from analytics.rules import GEO_LEVELS, SOURCE_TYPES
 from ui.data import call, cursor, lookup
-from ui.render import context, readable
+from i18n import number
+from ui.render import context, readable, view_url
 from ui.selection import all_cities
 from ui.widgets import multiselect, select, year_range
 
+PAGE_ROWS = 500
+FORMATS = (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+           ("parquet", "application/octet-stream"), ("zip", "application/zip"))
 ctx = context()
 st.title(ctx.t("explorer_title"))
 st.markdown(ctx.t("explorer_intro"))
@@ -34,23 +36,20 @@ years = year_range(ctx.t("years"), "years", 1990, 2026)
 filters = {"cities": list(cities), "indicators": list(indicators), "concepts": list(concept_ids), "themes": list(theme_ids),
            "geo_levels": list(levels), "source_types": list(source_types), "years": list(years)}
 filters = {k: v for k, v in filters.items() if v}
-table = call("export", "observations_table", tuple(cities), tuple(indicators), tuple(concept_ids), tuple(theme_ids),
-             tuple(levels), tuple(source_types), tuple(years))
-st.markdown(ctx.t("explorer_counts", n=f"{len(table):,}", sources=table.source_id.nunique(), cities=table.city_id.nunique(),
-                  estimates=int(table.is_estimate.sum()), disagree=int(table.flag.str.contains("disagreement").sum())))
-st.dataframe(readable(table, ctx), hide_index=True, width="stretch", column_config={
-    "source_url": st.column_config.LinkColumn(ctx.t("source_url")), "value": st.column_config.NumberColumn(format="%.2f")})
-
-
-def view_url() -> str:
-    """The link of exactly this view (every control's id is in the query string)."""
-    base = (st.context.url or "").split("?")[0]
-    params = dict(st.query_params)
-    return base + ("?" + urlencode(params) if params else "")
+# Counted and paged in DuckDB: only the rows on screen reach pandas and the browser.
+summary = call("export", "observations_summary", filters)
+st.markdown(ctx.t("explorer_counts", n=number(summary["n"], ctx.lang), sources=summary["sources"], cities=summary["cities"],
+                  estimates=summary["estimates"], disagree=summary["disagree"]))
+pages = max(1, -(-summary["n"] // PAGE_ROWS))
+page_no = select(ctx.t("page_of", n=pages), list(range(1, pages + 1)), "page", default=1, what=ctx.t("what_page")) \
+    if pages > 1 else 1
+rows = call("export", "observations_page", filters, PAGE_ROWS, (page_no - 1) * PAGE_ROWS)
+st.dataframe(readable(rows, ctx), hide_index=True, width="stretch", column_config={
+    "source_url": st.column_config.LinkColumn(ctx.t("source_url")), "value": st.column_config.NumberColumn(format="localized")})
 
 
 def with_cursor(make):
-    """Deferred download: the file is generated only when the button is clicked."""
+    """Deferred download: the file is written from DuckDB only when the button is clicked."""
     def generate():
         con = cursor()
         try:
@@ -60,35 +59,44 @@ def with_cursor(make):
     return generate
 
 
-st.subheader(ctx.t("download"))
-d1, d2, d3, d4 = st.columns(4)
-d1.download_button(ctx.t("download_csv"), lambda: export.to_csv_bytes(table), "mc2cm-observations.csv", "text/csv",
-                   icon=":material/download:")
-d2.download_button(ctx.t("download_excel"), with_cursor(lambda con: export.to_excel_bytes(con, table)),
-                   "mc2cm-observations.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon=":material/download:")
-d3.download_button(ctx.t("download_parquet"), lambda: export.to_parquet_bytes(table), "mc2cm-observations.parquet",
-                   "application/octet-stream", icon=":material/download:")
-d4.download_button(ctx.t("download_zip"), with_cursor(lambda con: export.zip_bundle(con, table, filters, view_url())),
-                   "mc2cm-observations.zip", "application/zip", icon=":material/folder_zip:")
+def downloads(dataset: str, chosen: dict, stem: str, key: str) -> None:
+    """CSV, Excel, Parquet and ZIP bundle (datapackage, README, SQL, citation) of exactly this view."""
+    columns = st.columns(4)
+    for column, (fmt, mime) in zip(columns, FORMATS):
+        column.download_button(ctx.t(f"download_{fmt}"), with_cursor(lambda con, f=fmt: export.export(con, chosen, f, view_url(),
+                                                                                                         dataset=dataset)),
+                               f"{stem}.{fmt}", mime, icon=":material/download:", key=f"{key}_{fmt}")
+
+
+st.header(ctx.t("download"))
+downloads("observations", filters, "mc2cm-observations", "obs")
 st.download_button(ctx.t("download_full"), with_cursor(lambda con: export.export(con, {}, "zip", view_url())),
                    "mc2cm-full.zip", "application/zip", icon=":material/database:")
 with st.expander(ctx.t("how_to_cite")):
-    st.code(call("export", "citation", table, view_url()), language=None)
+    st.code(call("export", "citation_for", filters, view_url()), language=None)
 st.caption(ctx.t("explorer_cli", version=ctx.data_version))
 
-st.subheader(ctx.t("district_counts"))
+# --- district counts ------------------------------------------------------------------------
+st.header(ctx.t("district_counts"))
 with_counts = [c for c in everyone if c in set(call("export", "cities_with_area_counts"))]
 area_city = select(ctx.t("city"), with_counts, "area_city", format_func=ctx.city, default=with_counts[0] if with_counts else None,
                    what=ctx.t("what_city"))
 if area_city:
-    areas = call("export", "area_counts_table", area_city)
-    st.markdown(ctx.t("district_counts_line", n=f"{len(areas):,}", areas=areas.area_id.nunique(),
-                      years=", ".join(str(y) for y in sorted(areas.year.unique()))))
-    st.dataframe(readable(areas, ctx), hide_index=True, width="stretch",
+    options = call("spatial", "group_options", area_city)
+    d1, d2, d3 = st.columns(3)
+    groups = multiselect(ctx.t("group"), sorted(set(options.group_id) | {"total"}), "area_groups",
+                         format_func=lambda g: ctx.label("groups", g), container=d1)
+    area_levels = multiselect(ctx.t("area_level"), sorted(set(options.area_level)), "area_levels",
+                              format_func=lambda v: ctx.label("area_levels", v), container=d2)
+    available = call("export", "years_available", [area_city], groups or None, area_levels or None)
+    area_years = multiselect(ctx.t("years"), available, "area_years", container=d3)
+    area_filters = {k: v for k, v in {"cities": [area_city], "groups": groups, "area_levels": area_levels,
+                                       "years": area_years}.items() if v}
+    areas = call("export", "area_counts_table", [area_city], area_years or None, groups or None, area_levels or None)
+    st.markdown(ctx.t("district_counts_line", n=number(len(areas), ctx.lang), areas=areas.area_id.nunique(),
+                      years=export.format_years(areas.year.unique()) if not areas.empty else "—"))
+    st.dataframe(readable(areas.head(PAGE_ROWS), ctx), hide_index=True, width="stretch",
                  column_config={"source_url": st.column_config.LinkColumn(ctx.t("source_url"))})
-    a1, a2 = st.columns(2)
-    a1.download_button(ctx.t("download_district_csv"), lambda: export.to_csv_bytes(areas), f"mc2cm-area-counts-{area_city}.csv",
-                       "text/csv")
-    a2.download_button(ctx.t("download_geojson"), with_cursor(lambda con: export.areas_geojson_bytes(con, area_city)),
-                       f"mc2cm-areas-{area_city}.geojson", "application/geo+json")
+    downloads("area_counts", area_filters, f"mc2cm-area-counts-{area_city}", "areas")
+    st.download_button(ctx.t("download_geojson"), with_cursor(lambda con: export.areas_geojson_bytes(con, area_city)),
+                       f"mc2cm-areas-{area_city}.geojson", "application/geo+json", key="areas_geojson")

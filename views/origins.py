@@ -25,7 +25,7 @@ with right:
         show(world_origins_map(world_table, lookup("world_countries"), ctx, city_id, source_line(top, lang=ctx.lang)),
              "world", ctx)
 
-st.subheader(ctx.t("shared_origins"))
+st.header(ctx.t("shared_origins"))
 selected = city_selection(default=default_for(None))
 shared = call("origins", "shared_origins", 10, selected)
 common = shared[shared.n_cities >= 2]

@@ -32,27 +32,30 @@ chart = map_figures.network_map(frame, lookup("world_countries"), ctx, ctx.t("ov
 show(chart, "network_map", ctx)
 
 # --- every city, sortable ----------------------------------------------------------------
-st.subheader(ctx.t("overview_table"))
+st.header(ctx.t("overview_table"))
 table = pd.DataFrame({
     ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
     ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
-    ctx.t("col_share"): frame.value.round(1),
-    ctx.t("col_year"): frame.year_used.astype("Int64"),
+    ctx.t("col_share"): frame.value.astype(float).round(1),
+    ctx.t("col_year"): frame.year_used.astype(float),
     ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
     ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                             zip(frame.source_type, frame.is_estimate)],
     ctx.t("col_population"): frame.population,
-    ctx.t("col_pop_year"): frame.pop_year.astype("Int64"),
+    ctx.t("col_pop_year"): frame.pop_year.astype(float),
 })
-st.dataframe(table.sort_values(ctx.t("col_city")), hide_index=True, width="stretch", column_config={
-    ctx.t("col_share"): st.column_config.NumberColumn(format="%.1f%%"),
-    ctx.t("col_population"): st.column_config.NumberColumn(format="localized"),
-    ctx.t("col_year"): st.column_config.NumberColumn(format="%d"),
-    ctx.t("col_pop_year"): st.column_config.NumberColumn(format="%d")})
+# Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
+# table is ordered by the share, missing last); complete columns stay numbers and sort.
+table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
+table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
+    table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={ctx.t("col_population"): st.column_config.NumberColumn(format="localized")})
 st.caption(ctx.t("standing_legend"))
 
 # --- headline cards for the selection ----------------------------------------------------
-st.subheader(ctx.t("overview_cards"))
+st.header(ctx.t("overview_cards"))
 selected = city_selection()
 cards = frame[frame.city_id.isin(selected)].sort_values("name")
 columns = st.columns(4)
@@ -74,7 +77,7 @@ for i, row in enumerate(cards.itertuples()):
             st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
 
 # --- coverage ----------------------------------------------------------------------------
-st.subheader(ctx.t("gap_title"))
+st.header(ctx.t("gap_title"))
 score = call("coverage", "coverage_score")
 show(coverage_bars(score[score.city_id.isin(selected)], ctx), "coverage", ctx)
 st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/grid_on:")
@@ -82,13 +85,16 @@ st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/g
 # --- themes and pilots -------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    st.subheader(ctx.t("overview_themes"))
+    st.header(ctx.t("overview_themes"))
     themes = lookup("themes")
     st.markdown("\n".join(f"- {plain(ctx.label('themes', th))}" for th in themes[themes.network_theme].theme_id))
     st.page_link("views/themes.py", label=ctx.t("see_themes"), icon=":material/category:")
 with right:
-    st.subheader(ctx.t("overview_pilots"))
+    st.header(ctx.t("overview_pilots"))
     activities = lookup("network_activities")
     pilots = activities[activities.kind == "pilot_project"]
-    st.markdown("\n".join(f"- **{plain(r.city)}**: {plain(r.detail)}" for r in pilots.itertuples()))
+    st.markdown("\n".join("- " + ctx.t("pilot_line", city=plain(ctx.city(r.city_id)), detail=plain(r.detail))
+                           for r in pilots.itertuples()))
+    if ctx.lang != "en":
+        st.caption(ctx.t("quoted_in_english"))
     st.caption(ctx.t("pilots_source"))

@@ -63,7 +63,7 @@ else:
     if chart is not None:
         show(chart, f"map_{kind}", ctx)
 
-    st.subheader(ctx.t("segregation_indices"))
+    st.header(ctx.t("segregation_indices"))
     indices = call("spatial", "segregation_indices", city_id, group_id, year, level)
     shown = pd.DataFrame({
         ctx.t("col_index"): [ctx.t(f"index_{i}") for i in indices["index"]],
@@ -77,7 +77,7 @@ else:
 
     levels = call("spatial", "indices_by_level", city_id, group_id, year)
     if not levels.empty:
-        st.subheader(ctx.t("scale_title"))
+        st.header(ctx.t("scale_title"))
         st.markdown(ctx.t("scale_explanation"))
         wide = levels.pivot_table(index="index", columns="area_level", values="value", aggfunc="first")
         units = levels.groupby("area_level").n_units.first()
@@ -86,7 +86,7 @@ else:
         st.dataframe(wide.round(3), width="stretch")
 
 # --- across cities -----------------------------------------------------------------------
-st.subheader(ctx.t("across_network"))
+st.header(ctx.t("across_network"))
 selected = city_selection(default=default_for(None))
 cross = call("spatial", "cross_city_indices", selected)
 if cross.empty:

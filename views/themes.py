@@ -15,7 +15,7 @@ matrix = call("coverage", "coverage_matrix")
 activities = lookup("network_activities")
 for theme in themes.itertuples():
     with st.container(border=True):
-        st.subheader(ctx.label("themes", theme.theme_id))
+        st.header(ctx.label("themes", theme.theme_id))
         cells = matrix[(matrix.theme == theme.theme_id) & matrix.city_id.isin(selected)]
         if cells.empty:
             st.markdown(ctx.t("theme_no_indicator"))

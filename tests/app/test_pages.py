@@ -114,3 +114,38 @@ def test_every_chart_offers_link_embed_and_citation():
     assert any(c.startswith("@misc{mc2cm-") and "Data version" in c for c in codes)
     assert any("<iframe" in c and "embed=true" in c and "chart=bars" in c for c in codes)
     assert any("MC2CM city migration dashboard, data version" in c for c in codes)
+
+
+def test_a_rebuilt_database_shows_without_restart(tmp_path, monkeypatch, built_db):
+    import shutil
+
+    from analytics.db import load_tables, write_database
+    from analytics.paths import HARMONISED_DIR
+
+    db = tmp_path / "live.duckdb"
+    shutil.copy2(built_db, db)
+    monkeypatch.setenv("MC2CM_DB", str(db))
+    at = AppTest.from_file("../../app.py", default_timeout=180)
+    at.switch_page("views/methods.py")
+    at.run()
+    before = [c.value for c in at.caption if "Data version" in c.value][0]
+    tables = load_tables(HARMONISED_DIR, tmp_path / "none")
+    tables["observations"] = tables["observations"].iloc[1:]  # another data version
+    write_database(tables, db, derive=False)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    after = [c.value for c in at.caption if "Data version" in c.value][0]
+    assert after != before
+
+
+def test_a_broken_database_gets_a_clear_page(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"\x00not a database" * 100)
+    for path in (broken, tmp_path / "missing.duckdb"):
+        monkeypatch.setenv("MC2CM_DB", str(path))
+        at = AppTest.from_file("../../app.py", default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == "The database is not available"
+        assert any("make build" in c.value for c in at.code)
+        assert str(tmp_path) not in " ".join(e.value for e in at.error)  # no server paths shown

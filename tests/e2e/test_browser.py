@@ -1,106 +1,86 @@
 """End-to-end: the real app (`streamlit run app.py`) in headless Chromium (Debian's
-/usr/bin/chromium driven by Playwright). Every page renders its main chart; a shared URL
-reopens the same selection; a screenshot of each page (1440x900) is saved."""
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
+/usr/bin/chromium driven by Playwright): links by id reopen the same selection, an unknown id
+gives a message, the language survives a page switch, presenter mode keeps the switcher."""
+from __future__ import annotations
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).parent / "screenshots"
-PAGES = ["overview", "city", "compare", "spatial", "origins", "themes", "explorer", "coverage", "methods"]
-CHART_PAGES = {"overview", "city", "compare", "spatial", "origins", "coverage"}
+from tests.e2e import kit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-if not Path(CHROMIUM).exists():
-    if os.environ.get("MC2CM_REQUIRE_E2E"):
-        raise RuntimeError(f"{CHROMIUM} is required for the end-to-end tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(built_db):
-    port = _free_port()
-    env = dict(os.environ, MC2CM_DB=str(built_db))
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start within 60 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stAppViewContainer'] h1", timeout=60000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
-    return page
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_page_renders_and_screenshot(server, browser, name):
-    page = _open(browser, f"{server}/{name}")
-    if name in CHART_PAGES:
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
-    assert page.query_selector_all("[data-testid='stException']") == []
-    SHOTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    page.close()
 
 
 def test_shared_url_reproduces_selection(server, browser):
-    page = _open(browser, f"{server}/spatial?city=Lisbon")
-    page.wait_for_selector(".js-plotly-plot", timeout=60000)
-    page.wait_for_function("document.querySelector('.js-plotly-plot').textContent.includes('Lisbon')", timeout=30000)
-    # change the city through the widget: the URL follows, and reopening it shows the same view
-    page.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Vienna").click()
-    page.wait_for_function("location.search.includes('city=Vienna')", timeout=30000)
-    shared = page.url
-    page.close()
-    again = _open(browser, shared)
-    again.wait_for_selector(".js-plotly-plot", timeout=60000)
-    again.wait_for_function("document.querySelector('.js-plotly-plot').textContent.includes('Vienna')", timeout=30000)
-    assert "Lisbon" not in again.inner_text(".js-plotly-plot")
-    again.close()
+    context = browser.new_context()
+    try:
+        page, view = kit.open_page(context, f"{server}/spatial?city=lisbon")
+        assert "City=Lisbon" in view["widgets"]
+        assert "Lisbon" in view["charts"][0]["text"]
+        # change the city through the widget: the URL follows with the city's id
+        kit.choose(page, "City", "Vienna")
+        kit.wait_for_param(page, "city", "vienna")
+        shared = page.url
+    finally:
+        context.close()
+    fresh = browser.new_context()
+    try:
+        _, again = kit.open_page(fresh, shared)
+    finally:
+        fresh.close()
+    assert "City=Vienna" in again["widgets"]
+    assert "Vienna" in again["charts"][0]["text"]
+    assert "Lisbon" not in again["charts"][0]["text"]
 
 
 def test_unknown_city_in_url_gives_a_message(server, browser):
-    page = _open(browser, f"{server}/city?city=Atlantis")
-    assert "not a known city" in page.inner_text("[data-testid='stMain']")
-    assert page.query_selector_all("[data-testid='stException']") == []
-    page.close()
+    page, view = kit.open_page(browser, f"{server}/city?city=atlantis")
+    try:
+        assert any("“atlantis” in the link is not a known" in t for t in view["text"]), view["text"]
+        assert view["errors"] == 0
+        assert "City=Vienna" in view["widgets"]  # the default
+    finally:
+        page.close()
+
+
+def test_a_label_instead_of_an_id_is_refused_with_the_default(server, browser):
+    page, view = kit.open_page(browser, f"{server}/compare?indicator=Foreign-born%20(%25%20of%20population)")
+    try:
+        assert any("in the link is not a known" in t for t in view["text"]), view["text"]
+        assert view["errors"] == 0
+    finally:
+        page.close()
+
+
+def test_language_survives_a_page_switch(server, browser):
+    page, view = kit.open_page(browser, f"{server}/city?city=tangier&lang=fr")
+    try:
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        page.locator("[data-testid=stSidebarNav] a[href$='/compare']").click()
+        page.wait_for_url("**/compare**", timeout=30000)
+        kit.wait_for_param(page, "lang", "fr")
+        kit.settle(page)
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert kit.params(page.url).get("lang") == "fr"
+    finally:
+        page.close()
+
+
+def test_presenter_mode_hides_the_sidebar_and_keeps_the_language_switcher(server, browser):
+    page, view = kit.open_page(browser, f"{server}/compare?present=1&lang=ar")
+    try:
+        assert not page.locator("[data-testid=stSidebar]").is_visible()
+        switcher = [w for w in view["widgets"] if w.endswith("=العربية")]
+        assert switcher, view["widgets"]
+        assert kit.params(page.url).get("present") == "1"
+    finally:
+        page.close()
+
+
+@pytest.mark.xfail(strict=False, reason="Streamlit serves the default page (overview) at '/' only: /overview shows "
+                                        "'Page not found' and then the overview (st.Page ignores url_path on the default page)")
+def test_overview_path_opens_without_page_not_found(server, browser):
+    page, view = kit.open_page(browser, f"{server}/overview")
+    try:
+        assert view["dialogs"] == []
+    finally:
+        page.close()

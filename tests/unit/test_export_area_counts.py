@@ -123,3 +123,16 @@ def test_docs_list_the_area_count_columns_in_order():
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "downloads.md").read_text()
     assert ", ".join(export.AREA_COUNT_COLUMNS) in " ".join(docs.split())
+
+
+def test_explorer_pages_and_counts_in_duckdb(con):
+    from analytics import export
+
+    filters = {"cities": ["madrid", "vienna"]}
+    full = export.observations_table(con, ("madrid", "vienna"))
+    summary = export.observations_summary(con, filters)
+    assert summary["n"] == len(full) and summary["cities"] == 2 and summary["sources"] == full.source_id.nunique()
+    page = export.observations_page(con, filters, limit=7, offset=5)
+    assert len(page) == 7
+    assert page.reset_index(drop=True).equals(full.iloc[5:12].reset_index(drop=True))
+    assert export.citation_for(con, filters).splitlines()[0] == export.citation(con, full).splitlines()[0]

@@ -86,6 +86,8 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         *[("export.export", (FILTERS, fmt, URL), {}) for fmt in ("csv", "xlsx", "parquet", "zip")],
         ("normalise.country_iso3_lookup", (), {}), ("reference.geo_levels", (), {}), ("reference.labels", (), {}),
         ("reference.city_order", (), {}), ("export.years_available", ("madrid",), {}),
+        ("export.observations_page", (FILTERS, 50, 10), {}), ("export.observations_summary", (FILTERS,), {}),
+        ("export.citation_for", (FILTERS, URL), {}),
         ("export.area_counts_table", (list(CITIES),), {"group_ids": ["total"]}),
         *[(f"export.write_{kind}_file", (FILTERS, str(Path(tempfile.gettempdir()) / f"mc2cm-store-case.{kind}")), {})
           for kind in ("csv", "parquet", "zip")],

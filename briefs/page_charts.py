@@ -1,0 +1,37 @@
+"""Every chart of a page at once: a ZIP of PNG (1920x1080) and SVG files with a README that
+gives each chart's title, description, source line and data version."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from figures.style import EXPORT, Chart, slug
+from i18n import t
+
+
+def page_charts_zip(charts: list[Chart], lang: str = "en", page: str = "page", url: str = "") -> bytes:
+    """PNG and SVG of ``charts`` (drawn with kaleido on one Chromium), plus README.md."""
+    from briefs.images import image_server
+
+    import kaleido
+
+    names, seen = [], set()
+    for i, chart in enumerate(charts):
+        name = f"{i + 1:02d}-{slug(chart.name)}"[:70]
+        while name in seen:
+            name += "-b"
+        seen.add(name)
+        names.append(name)
+    buffer = io.BytesIO()
+    with image_server(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        lines = [f"# {t('zip_readme_title', lang, page=page)}", "", url, ""]
+        for name, chart in zip(names, charts):
+            for fmt in ("png", "svg"):
+                opts = {"format": fmt, **EXPORT}
+                archive.writestr(f"{name}.{fmt}", kaleido.calc_fig_sync(chart.figure, opts=opts))
+            lines += [f"## {name}: {chart.title}", "", chart.subtitle, "", chart.alt, "",
+                      f"{t('source_is', lang, publisher=chart.source)}", ""]
+            if chart.kind == "map":
+                lines += [t("zip_map_note", lang), ""]
+        archive.writestr("README.md", "\n".join(lines))
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""Text that comes from data is shown as text: a figure ingested with hostile publisher,
+territory, title and URL renders on every page without a link, image or HTML element from the
+data (finding 1 of the hardening issue)."""
+import csv
+import json
+import re
+
+import pytest
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
+
+streamlit_config.set_option("client.showErrorDetails", "full")
+
+EVIL = "evil.example"
+PUBLISHER = f"Stadt Wien [official site](http://{EVIL}/phish) ![t](http://{EVIL}/track.png) <img src=x onerror=alert(1)>"
+GEO_UNIT = f"Vienna <a href='http://{EVIL}'>city</a> [here](http://{EVIL})"
+TITLE = f"**Figures** <script>alert(1)</script> [x](javascript:alert(1))"
+URL = f"http://{EVIL}/a)[b](http://{EVIL}/c"
+PAGES = ["overview", "city", "compare", "explorer", "methods", "coverage"]
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory, built_db):
+    import shutil
+
+    from analytics.ingest import ingest_file
+    from analytics.paths import HARMONISED_DIR
+
+    root = tmp_path_factory.mktemp("hostile")
+    harmonised = root / "harmonised"
+    shutil.copytree(HARMONISED_DIR, harmonised, ignore=shutil.ignore_patterns("ingested"))
+    db = root / "mc2cm.duckdb"
+    shutil.copy2(built_db, db)
+    path = root / "hostile.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level", "source_id", "source_title",
+                         "publisher", "source_url", "source_type", "is_estimate", "note"])
+        writer.writerow(["vienna", "foreign_citizens_share", "2025", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
+                         TITLE, PUBLISHER, URL, "city_administration", "false", "[n](http://evil.example)"])
+    ingest_file(path, target_db=db, harmonised=harmonised)
+    return db
+
+
+def texts(at: AppTest) -> list[str]:
+    """The markdown source of every element Streamlit renders as markdown."""
+    out = []
+    for kind in ("markdown", "caption", "info", "warning", "success", "error", "title", "header", "subheader", "metric"):
+        for element in at.get(kind):
+            out.append(str(getattr(element, "value", "")) + " " + str(getattr(element, "label", "")))
+    return out
+
+
+LINK = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\(([^)\s]*)\)")
+LIVE_HTML = re.compile(r"(?<!\\)!\[|<img|<a\s|<script|javascript:", re.I)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_text_is_inert_on_every_page(hostile_db, monkeypatch, page):
+    monkeypatch.setenv("MC2CM_DB", str(hostile_db))
+    at = AppTest.from_file("../../app.py", default_timeout=180)
+    at.query_params["city"] = "vienna"
+    at.query_params["cities"] = "vienna,madrid"
+    at.query_params["indicator"] = "foreign_citizens_share"
+    if page != "overview":
+        at.switch_page(f"views/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    rendered = texts(at)
+    assert any("evil" in t for t in rendered) or page in ("compare", "coverage", "explorer", "methods")  # shown as text
+    for chart in at.get("plotly_chart"):  # hovers and labels: no live link or image from the data
+        spec = json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)  # "<" may be written as \u003c
+        assert "<a " not in spec and "<img" not in spec and "<script" not in spec
+    from urllib.parse import urlsplit
+
+    for text in rendered:
+        assert not LIVE_HTML.search(text), text  # no image, HTML element or script URL from the data
+        # a live link is allowed only as the app builds it: http(s), its visible text the URL's own host
+        for label, url in LINK.findall(text):
+            parts = urlsplit(url)
+            assert parts.scheme in ("http", "https") and label.replace("\\", "") in (parts.hostname,) or \
+                label.replace("\\", "").endswith(f"({parts.hostname})"), (label, url)
