@@ -37,9 +37,10 @@ data: $(VENV)/.installed
 build: $(VENV)/.installed
 	MC2CM_DB=$(DB) $(PY) -m analytics build
 
-## bench: scale-up benchmarks (1x, 10x, 100x)
-bench: $(VENV)/.installed $(DB)
-	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100
+## bench: what users wait for at 1x, 10x, 100x (server + headless Chromium, RSS, 20/50 sessions; ~45 min;
+## synthetic databases cached in /tmp/mc2cm-bench): benchmarks/results.json, README.md, ANALYSIS.md
+bench: $(VENV)/.installed $(DB) e2e-deps
+	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100 --runs 10 --page-runs 5 --concurrency 20 50
 
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core

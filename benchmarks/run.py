@@ -84,41 +84,99 @@ class PandasBaseline:
         return o.sort_values(["city_id", "indicator_id", "year"])
 
 
-def bench_scale(scale, runs, results, quick):
-    import duckdb
+CACHE = Path(os.environ.get("MC2CM_BENCH_CACHE", "/tmp/mc2cm-bench"))
+TABLES = ("observations", "sources", "indicators", "areas", "area_counts", "cities")
+SQL_COMPARE = """
+    SELECT c.city_id, c.name AS city, b.* EXCLUDE (city_id) FROM cities c LEFT JOIN (
+        SELECT o.*, s.source_type, s.publisher, s.url FROM observations o JOIN sources s USING (source_id)
+        WHERE o.indicator_id = ? AND o.breakdown = '' AND o.geo_level IN ('municipality', 'governorate', 'metropolitan', 'region')
+        QUALIFY row_number() OVER (PARTITION BY o.city_id ORDER BY CASE o.geo_level WHEN 'municipality' THEN 0
+            WHEN 'governorate' THEN 1 WHEN 'metropolitan' THEN 2 ELSE 3 END, o.year DESC, o.source_id) = 1) b USING (city_id)
+    ORDER BY b.value DESC NULLS LAST"""
+SQL_CITY_SERIES = """
+    SELECT o.*, s.source_type, s.publisher, s.title, s.url FROM observations o JOIN sources s USING (source_id)
+    WHERE o.indicator_id = ? AND o.city_id = ? AND o.breakdown = ''
+      AND o.geo_level IN ('municipality', 'governorate', 'metropolitan', 'region')
+    ORDER BY o.geo_level, o.year, o.source_id"""
+# Dissimilarity, isolation and exposure of one city's areas (latest year, finest level) in one SELECT.
+SQL_SEGREGATION = """
+    WITH pick AS (SELECT area_level, max(t.year) AS year FROM area_counts t JOIN areas a USING (city_id, area_id)
+                  WHERE t.city_id = ? AND t.group_id = ? GROUP BY area_level ORDER BY count(*) DESC LIMIT 1),
+    cell AS (SELECT g.value AS x, t.value AS t FROM areas a, pick
+             JOIN area_counts t ON t.group_id = 'total' AND t.year = pick.year
+             JOIN area_counts g ON g.group_id = ? AND g.year = pick.year
+             WHERE a.city_id = ? AND a.area_level = pick.area_level
+               AND t.city_id = a.city_id AND t.area_id = a.area_id AND g.city_id = a.city_id AND g.area_id = a.area_id),
+    tot AS (SELECT sum(x) AS sx, sum(t) AS st FROM cell)
+    SELECT 'dissimilarity' AS index, 0.5 * sum(abs(x / sx - (t - x) / (st - sx))) AS value FROM cell, tot
+    UNION ALL SELECT 'isolation', sum((x / sx) * (x / t)) FROM cell, tot
+    UNION ALL SELECT 'exposure', sum((x / sx) * ((t - x) / t)) FROM cell, tot"""
 
+
+def database_for(scale) -> Path:
+    """1x: the real database (MC2CM_DB); other scales: a synthetic one, built once under CACHE."""
+    if scale == 1:
+        from analytics.paths import database_path
+
+        return database_path()
+    from benchmarks.__main__ import _is_synthetic
     from benchmarks.synthetic import build_synthetic
 
-    path = HERE / f"bench_{scale}x.duckdb"
-    path.unlink(missing_ok=True)
-    _, tables, build_s = build_synthetic(scale, path)
-    results.append({"name": "build_synthetic_database", "scale": scale, "p50_ms": build_s * 1000, "p95_ms": build_s * 1000,
-                    "baseline_p95_ms": None, "ratio": None, "rows_observations": len(tables["observations"]),
-                    "areas": len(tables["areas"])})
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"synthetic_{scale}x.duckdb"
+    if not (path.exists() and _is_synthetic(path)):
+        print(f"building {path} (once; cached)", flush=True)
+        build_synthetic(scale, path)
+    return path
+
+
+def bench_scale(scale, runs, results, quick, path=None):
+    import duckdb
+
+    path = path or database_for(scale)
     con = duckdb.connect(str(path), read_only=True)
+    tables = {t: con.execute(f"SELECT * FROM {t}").df() for t in TABLES}
+    results.append({"name": "database", "scale": scale, "p50_ms": None, "p95_ms": None, "baseline_p95_ms": None,
+                    "ratio": None, "path": str(path), "rows_observations": len(tables["observations"]),
+                    "cities": len(tables["cities"]), "areas": len(tables["areas"])})
     base = PandasBaseline(tables)
-    city = tables["cities"].city_id.iloc[0]
+    with_counts = sorted(set(tables["area_counts"].query("group_id == 'foreign'").city_id))
+    city = "madrid" if "madrid" in with_counts else with_counts[0]
+    group = "foreign"
+    series_city = tables["observations"].query("indicator_id == 'foreign_citizens_share'").city_id.min()
     cities3 = list(tables["cities"].city_id.iloc[:3])
     cases = [
         ("compare.compare_cities", lambda: compare.compare_cities(con, "foreign_citizens_share"),
-         lambda: base.compare_cities("foreign_citizens_share")),
-        ("compare.timeseries", lambda: compare.timeseries(con, "foreign_citizens_share"), lambda: base.timeseries("foreign_citizens_share")),
-        ("coverage.coverage_matrix", lambda: coverage.coverage_matrix(con), base.coverage_matrix),
-        ("spatial.area_table", lambda: spatial.area_table(con, city), lambda: base.area_table(city)),
-        ("spatial.segregation_indices", lambda: spatial.segregation_indices(con, city), None),
-        ("spatial.lisa_table", lambda: spatial.lisa_table(con, city), None),
-        ("export.observations_table", lambda: export.observations_table(con, cities=cities3), lambda: base.observations_table(cities3)),
+         lambda: base.compare_cities("foreign_citizens_share"),
+         lambda: con.execute(SQL_COMPARE, ["foreign_citizens_share"]).df()),
+        ("compare.timeseries", lambda: compare.timeseries(con, "foreign_citizens_share"), lambda: base.timeseries("foreign_citizens_share"), None),
+        ("compare.timeseries[one city]", lambda: compare.timeseries(con, "foreign_citizens_share", cities=[series_city]), None,
+         lambda: con.execute(SQL_CITY_SERIES, ["foreign_citizens_share", series_city]).df()),
+        ("coverage.coverage_matrix", lambda: coverage.coverage_matrix(con), base.coverage_matrix, None),
+        ("spatial.area_table", lambda: spatial.area_table(con, city), lambda: base.area_table(city), None),
+        ("spatial.segregation_indices", lambda: spatial.segregation_indices(con, city), None,
+         lambda: con.execute(SQL_SEGREGATION, [city, group, group, city]).df()),
+        ("spatial.segregation_indices[permutations=0]", lambda: spatial.segregation_indices(con, city, permutations=0), None,
+         lambda: con.execute(SQL_SEGREGATION, [city, group, group, city]).df()),
+        ("spatial.lisa_table", lambda: spatial.lisa_table(con, city), None, None),
+        ("export.observations_table", lambda: export.observations_table(con, cities=cities3), lambda: base.observations_table(cities3), None),
     ]
-    for name, ours, baseline in cases:
+    for name, ours, baseline, select in cases:
         ours()  # warm-up (imports, first query plans)
         p50, p95 = timed(ours, runs)
-        b95 = None
+        b95 = s95 = None
         if baseline is not None:
             baseline()
             _, b95 = timed(baseline, runs)
+        extra = {}
+        if select is not None:
+            rows = len(select())
+            _, s95 = timed(select, runs)
+            extra = {"duckdb_select_p95_ms": s95, "select_ratio": p95 / s95, "select_rows": rows}
         results.append({"name": name, "scale": scale, "p50_ms": p50, "p95_ms": p95, "baseline_p95_ms": b95,
-                        "ratio": (b95 / p95) if b95 else None})
-        print(f"{scale:>4}x {name:32s} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  pandas p95 {b95 or float('nan'):8.1f} ms", flush=True)
+                        "ratio": (b95 / p95) if b95 else None, **extra})
+        print(f"{scale:>4}x {name:44s} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  pandas p95 {b95 or float('nan'):8.1f} ms"
+              f"  SELECT p95 {s95 or float('nan'):7.1f} ms" + (f" (x{p95 / s95:.1f})" if s95 else ""), flush=True)
     if not quick:
         for n_rows in (100_000, 1_000_000):
             if n_rows > len(tables["observations"]):
@@ -129,12 +187,8 @@ def bench_scale(scale, runs, results, quick):
             _, b95 = timed(lambda: frame.to_csv(index=False).encode(), 3)
             results.append({"name": f"export.csv_{n_rows}_rows", "scale": scale, "p50_ms": p50, "p95_ms": p95, "baseline_p95_ms": b95,
                             "ratio": b95 / p95})
-            p50z, p95z = timed(lambda: export.zip_bundle(con, frame, {}), 3)
-            results.append({"name": f"export.zip_{n_rows}_rows", "scale": scale, "p50_ms": p50z, "p95_ms": p95z,
-                            "baseline_p95_ms": None, "ratio": None})
-            print(f"{scale:>4}x export {n_rows:>9,} rows: csv p95 {p95:.0f} ms (pandas {b95:.0f} ms), zip p95 {p95z:.0f} ms", flush=True)
+            print(f"{scale:>4}x export {n_rows:>9,} rows: csv p95 {p95:.0f} ms (pandas {b95:.0f} ms)", flush=True)
     con.close()
-    path.unlink(missing_ok=True)
 
 
 def bench_real(results, runs):
@@ -149,122 +203,87 @@ def bench_real(results, runs):
     results.append({"name": "build_real_database", "scale": 1, "p50_ms": float(np.median(samples)),
                     "p95_ms": float(np.percentile(samples, 95)), "baseline_p95_ms": None, "ratio": None})
     print(f"real build p50 {np.median(samples):.0f} ms", flush=True)
-    # page AppTest runs and the resident memory of a process that renders every page
-    script = f"""
-import os, time, json, resource
-os.environ['MC2CM_DB'] = {str(target)!r}
-from streamlit.testing.v1 import AppTest
-pages = ['overview', 'city', 'compare', 'spatial', 'origins', 'themes', 'explorer', 'coverage', 'methods']
-out = {{}}
-for page in pages:
-    times = []
-    for i in range({runs}):
-        at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)
-        if page != 'overview':
-            at.switch_page(f'views/{{page}}.py')
-        start = time.perf_counter(); at.run(); times.append((time.perf_counter() - start) * 1000)
-        assert not at.exception, page
-    out[page] = times
-out['maxrss_kb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps(out))
-"""
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=1800)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    data = json.loads(proc.stdout.strip().splitlines()[-1])
-    for page in [k for k in data if k != "maxrss_kb"]:
-        times = data[page][1:] or data[page]  # first run warms the caches
-        results.append({"name": f"apptest.{page}", "scale": 1, "p50_ms": float(np.percentile(times, 50)),
-                        "p95_ms": float(np.percentile(times, 95)), "baseline_p95_ms": None, "ratio": None,
-                        "first_run_ms": data[page][0]})
-        print(f"apptest {page:10s} first {data[page][0]:7.0f} ms  p50 {np.percentile(times, 50):6.0f} ms", flush=True)
-    results.append({"name": "apptest_process_peak_rss_mb", "scale": 1, "p50_ms": None, "p95_ms": None, "baseline_p95_ms": None,
-                    "ratio": None, "value": data["maxrss_kb"] / 1024})
-    server = server_memory(target)
-    if server is not None:
-        results.append({"name": "app_server_peak_rss_mb", "scale": 1, "p50_ms": None, "p95_ms": None, "baseline_p95_ms": None,
-                         "ratio": None, "value": server})
-        print(f"streamlit server peak RSS after visiting every page: {server:.0f} MB", flush=True)
-    # cold start: importing the app's start path (no PySAL)
+    # cold start: does the app's start path import PySAL?
     cold = subprocess.run([sys.executable, "-X", "importtime", "-c", "import ui.data, ui.render, ui.widgets, figures.compare, analytics.compare"],
                           capture_output=True, text=True, cwd=ROOT)
     modules = [line.rsplit("|", 1)[-1].strip() for line in cold.stderr.splitlines() if line.startswith("import time:")]
-    heavy = [m for m in modules if m.split(".")[0] in ("esda", "libpysal", "numba", "segregation")]
-    results.append({"name": "cold_start_imports_pysal", "scale": 1, "p50_ms": None, "p95_ms": None, "baseline_p95_ms": None,
-                    "ratio": None, "value": bool(heavy)})
+    heavy = sorted({m.split(".")[0] for m in modules if m.split(".")[0] in ("esda", "libpysal", "numba", "segregation", "pandera")})
+    results.append({"name": "cold_start_heavy_imports", "scale": 1, "p50_ms": None, "p95_ms": None, "baseline_p95_ms": None,
+                    "ratio": None, "value": heavy})
     target.unlink(missing_ok=True)
 
 
-def server_memory(db_path) -> float | None:
-    """Peak resident memory (VmHWM, MB) of `streamlit run app.py` after a browser visited every page."""
-    import socket
-
-    if not Path("/usr/bin/chromium").exists():
-        return None
-    from playwright.sync_api import sync_playwright
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = dict(os.environ, MC2CM_DB=str(db_path))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-                             "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(120):
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            for name in ["overview", "city", "compare", "spatial", "origins", "themes", "explorer", "coverage", "methods"]:
-                page.goto(f"http://127.0.0.1:{port}/{name}")
-                page.wait_for_selector("[data-testid='stAppViewContainer'] h1", timeout=120000)
-                page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
-            browser.close()
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def write_readme(results, scales):
-    lines = ["# Benchmarks", "", f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
+    """Rewrite the part of benchmarks/README.md from ``## Results`` on; everything above it is kept."""
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n\n"
+    head = text.split("\n## Results", 1)[0].rstrip() + "\n\n"
+    lines = ["## Results", "", f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
              f"run {date.today().isoformat()} (`make bench`, scales {', '.join(f'{s}x' for s in scales)}).", "",
-             "Synthetic data (benchmarks/synthetic.py) are generated, kept in their own DuckDB file and deleted after the run.",
-             "Ratio = pandas baseline p95 / our p95 (above 1: faster than plain pandas over in-memory frames).", "",
+             "1x = the real database; 10x and 100x = synthetic databases (benchmarks/synthetic.py), built once and cached "
+             "under /tmp/mc2cm-bench/. server.* = AppTest script runs; browser.* = headless Chromium until the script "
+             "finished and every chart is drawn; p50/p95 over the warm runs (n), cold = first visit after start. "
+             "Ratio = pandas baseline p95 / our p95; select_ratio = our p95 / single DuckDB SELECT p95. "
+             "Analysis against the targets: ANALYSIS.md.", "",
              "| name | scale | p50 ms | p95 ms | pandas p95 ms | ratio | other |", "|---|---|---|---|---|---|---|"]
     fmt = lambda v: "" if v is None else f"{v:,.1f}"  # noqa: E731
     for r in results:
         other = ", ".join(f"{k}={v:,.0f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{k}={v}"
-                          for k, v in r.items() if k not in ("name", "scale", "p50_ms", "p95_ms", "baseline_p95_ms", "ratio"))
+                          for k, v in r.items() if k not in ("name", "scale", "p50_ms", "p95_ms", "baseline_p95_ms", "ratio",
+                                                             "path", "note", "error_examples", "pages"))
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
         lines.append(f"| {r['name']} | {r['scale']}x | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} | {fmt(r['baseline_p95_ms'])} | "
-                     f"{ratio} | {other} |")
-    (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                     f"{ratio} | {other.replace('|', '/')} |")
+    readme.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def save(results, scales, profiles=None):
+    scales = sorted({r["scale"] for r in results})
+    (HERE / os.environ.get("MC2CM_BENCH_RESULTS", "results.json")).write_text(json.dumps(results, indent=2, default=str) + "\n",
+                                                                            encoding="utf-8")
+    if profiles:
+        (HERE / "profiles_100x.json").write_text(json.dumps(profiles, indent=1) + "\n", encoding="utf-8")
+    write_readme(results, scales)
 
 
 def main(argv=None):
+    from benchmarks import pages
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10, 100])
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--quick", action="store_true", help="CI smoke: 5 runs, no large exports, results not written")
+    parser.add_argument("--runs", type=int, default=20, help="runs of each analytics function")
+    parser.add_argument("--page-runs", type=int, default=5, help="warm runs of each page (server and browser)")
+    parser.add_argument("--concurrency", nargs="*", type=int, default=[20, 50], help="concurrent sessions at 1x")
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the committed results of the scales not run now (replace only these scales)")
+    parser.add_argument("--quick", action="store_true", help="CI smoke: 1x, few runs, no browser, results not written")
     args = parser.parse_args(argv)
-    runs = 5 if args.quick else args.runs
-    results = []
-    bench_real(results, 3 if args.quick else 6)
-    for scale in args.scales:
-        bench_scale(scale, runs, results, args.quick)
+    results, profiles = [], None
     if args.quick:
+        bench_real(results, 1)
+        bench_scale(1, 3, results, True)
+        pages.bench_apptest(1, database_for(1), 1, results)
         print(json.dumps(results[:3], indent=1))
         return 0
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_readme(results, args.scales)
+    if args.merge and (HERE / "results.json").exists():
+        results = [r for r in json.loads((HERE / "results.json").read_text()) if r["scale"] not in args.scales
+                   or (r["scale"] == 1 and r["name"] in ("build_real_database", "cold_start_heavy_imports"))]
+    else:
+        bench_real(results, 3)
+    for scale in args.scales:
+        db = database_for(scale)
+        bench_scale(scale, args.runs, results, False, db)
+        save(results, args.scales)
+        prof_dir = CACHE / "profiles_100x" if scale == max(args.scales) and scale >= 100 else None
+        pages.bench_apptest(scale, db, args.page_runs, results, profile_dir=prof_dir)
+        if prof_dir:
+            profiles = pages.summarise_profiles(prof_dir)
+        save(results, args.scales, profiles)
+        if not args.no_browser:
+            pages.bench_browser(scale, db, args.page_runs if scale < 100 else min(args.page_runs, 5), results,
+                                timeout=120 if scale < 100 else 400, concurrency=args.concurrency if scale == 1 else ())
+            save(results, args.scales, profiles)
     return 0
 
 
