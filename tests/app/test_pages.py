@@ -149,3 +149,29 @@ def test_a_broken_database_gets_a_clear_page(tmp_path, monkeypatch):
         assert at.title[0].value == "The database is not available"
         assert any("make build" in c.value for c in at.code)
         assert str(tmp_path) not in " ".join(e.value for e in at.error)  # no server paths shown
+
+
+@pytest.mark.parametrize("city", ["tangier", "amman", "vienna"])
+def test_cards_show_whole_values(city):
+    at = run("city", {"city": city})
+    values = [m.value for m in at.metric]
+    assert values and all("(" not in v and "None" not in v and len(v) <= 14 for v in values), values
+
+
+@pytest.mark.parametrize("page", ["themes", "overview", "coverage", "city"])
+def test_tables_print_no_none_or_nan(page):
+    at = run(page, {"city": "amman"})
+    for frame in at.dataframe:
+        cells = frame.value.astype(str).to_numpy().ravel()
+        assert not any(c in ("None", "nan", "NaN", "<NA>", "True", "False") for c in cells), page
+
+
+def test_vienna_trends_have_twenty_years_for_each_concept(built_db):
+    from analytics.db import connect
+    from analytics.profile import trend_series
+
+    con = connect(built_db)
+    series = trend_series(con, "vienna")
+    con.close()
+    for indicator in ("foreign_citizens_share", "foreign_born_share", "foreign_origin_share"):
+        assert series[series.indicator_id == indicator].year.nunique() >= 20, indicator
