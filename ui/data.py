@@ -103,3 +103,9 @@ def _labels(version: str) -> dict:
 def city_order() -> tuple[str, ...]:
     """Every city id in catalog order (stable colours across charts)."""
     return call("reference", "city_order")
+
+
+def built_on() -> str:
+    """The day the database was last built from the harmonised data (ISO date)."""
+    return str(lookup("build_info").built_at.iloc[0])[:10]
+

@@ -62,6 +62,7 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     st.caption(plain(ctx.t("chart_description") + " " + chart.alt))
     for note in chart.notes[:6]:
         st.caption(plain("⚠ " + note))
+    st.caption(ctx.t("data_updated", version=ctx.data_version, date=ui_data.built_on()))
     rows = table if table is not None else chart.data
     if rows is not None and not rows.empty:
         with st.expander(ctx.t("data_table")):
