@@ -55,7 +55,7 @@ def test_language_survives_a_page_switch(server, browser):
     page, view = kit.open_page(browser, f"{server}/city?city=tangier&lang=fr")
     try:
         assert page.evaluate("document.documentElement.lang") == "fr"
-        page.locator("[data-testid=stSidebarNav] a[href$='/compare']").click()
+        page.locator("[data-testid=stSidebar] a[data-testid=stPageLink-NavLink][href^='compare']").click()
         page.wait_for_url("**/compare**", timeout=30000)
         kit.wait_for_param(page, "lang", "fr")
         kit.settle(page)
