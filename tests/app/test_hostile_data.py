@@ -6,10 +6,9 @@ import json
 import re
 
 import pytest
-from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-streamlit_config.set_option("client.showErrorDetails", "full")
+from tests.app.apptest import run_page
 
 EVIL = "evil.example"
 PUBLISHER = f"Stadt Wien [official site](http://{EVIL}/phish) ![t](http://{EVIL}/track.png) <img src=x onerror=alert(1)>"
@@ -58,13 +57,7 @@ LIVE_HTML = re.compile(r"(?<!\\)!\[|<img|<a\s|<script|javascript:", re.I)
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_text_is_inert_on_every_page(hostile_db, monkeypatch, page):
     monkeypatch.setenv("MC2CM_DB", str(hostile_db))
-    at = AppTest.from_file("../../app.py", default_timeout=180)
-    at.query_params["city"] = "vienna"
-    at.query_params["cities"] = "vienna,madrid"
-    at.query_params["indicator"] = "foreign_citizens_share"
-    if page != "overview":
-        at.switch_page(f"views/{page}.py")
-    at.run()
+    at = run_page(page, {"city": "vienna", "cities": "vienna,madrid", "indicator": "foreign_citizens_share"})
     assert not at.exception, [e.message for e in at.exception]
     rendered = texts(at)
     assert any("evil" in t for t in rendered) or page in ("compare", "coverage", "explorer", "methods")  # shown as text

@@ -1,10 +1,9 @@
 """Every page runs without exception with default filters, for every city, and with garbage
 or hostile query parameters (a message, never a traceback); links carry ids, not labels."""
 import pytest
-from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-streamlit_config.set_option("client.showErrorDetails", "full")  # users see none (config.toml); tests see the error
+from tests.app.apptest import run_page
 
 from analytics.rules import city_ids
 
@@ -23,13 +22,7 @@ def database(built_db, monkeypatch):
 
 
 def run(page: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if page != "overview":
-        at.switch_page(f"views/{page}.py")
-    at.run()
-    return at
+    return run_page(page, params)
 
 
 def messages(at: AppTest) -> str:

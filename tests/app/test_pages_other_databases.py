@@ -5,10 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from streamlit import config as streamlit_config
-from streamlit.testing.v1 import AppTest
 
-streamlit_config.set_option("client.showErrorDetails", "full")
+from tests.app.apptest import run_page
 
 PAGES = ["overview", "city", "compare", "spatial", "origins", "themes", "explorer", "coverage", "methods"]
 HOSTILE = {"city": "<b>x</b>", "cities": "nowhere,,", "indicator": "'; --", "lang": "ar", "present": "1"}
@@ -22,30 +20,13 @@ def synthetic_db(tmp_path_factory):
     return path
 
 
-def run(page, params=None):
-    at = AppTest.from_file("../../app.py", default_timeout=180)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if page != "overview":
-        at.switch_page(f"views/{page}.py")
-    at.run()
-    return at
-
-
 @pytest.mark.parametrize("params", [{}, HOSTILE], ids=["defaults", "hostile"])
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_on_the_fixture_database(fixture_db_path, monkeypatch, page, params):
-    monkeypatch.setenv("MC2CM_DB", str(fixture_db_path))
-    at = run(page, params)
-    assert not at.exception, [e.message for e in at.exception]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("params", [{}, HOSTILE], ids=["defaults", "hostile"])
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_on_a_synthetic_90_city_database(synthetic_db, monkeypatch, page, params):
-    monkeypatch.setenv("MC2CM_DB", str(synthetic_db))
-    at = run(page, params)
+@pytest.mark.parametrize("database", ["fixture_db_path", pytest.param("synthetic_db", marks=pytest.mark.slow)],
+                         ids=["fixture-3-cities", "synthetic-90-cities"])
+def test_pages_on_other_databases(request, monkeypatch, database, page, params):
+    monkeypatch.setenv("MC2CM_DB", str(request.getfixturevalue(database)))
+    at = run_page(page, params)
     assert not at.exception, [e.message for e in at.exception]
 
 
@@ -57,5 +38,5 @@ def test_spatial_small_multiples_for_a_large_selection(synthetic_db, monkeypatch
     cities = [r[0] for r in con.execute("SELECT city_id FROM cities ORDER BY city_id LIMIT 14").fetchall()]
     con.close()
     monkeypatch.setenv("MC2CM_DB", str(synthetic_db))
-    at = run("spatial", {"city": cities[0], "cities": ",".join(cities)})
+    at = run_page("spatial", {"city": cities[0], "cities": ",".join(cities)})
     assert not at.exception, [e.message for e in at.exception]
