@@ -113,7 +113,8 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     out["year_gap_flag"] = have & (out.year_gap.abs() > gap)
     out["comparable"] = have & ~out.concept_differs & ~out.geo_level_differs & ~out.indicator_differs
     out["caveat_codes"] = [caveat_codes(r, gap) for r in out.itertuples()]
-    out["caveat"] = [_caveat(r, catalog.concept_label_map(), gap) for r in out.itertuples()]
+    labels = catalog.concept_label_map()
+    out["caveat"] = [_caveat(r, labels, codes) for r, codes in zip(out.itertuples(), out.caveat_codes)]
     out["year_used"] = out.year_used.astype("Int64")
     out["n_alternatives"] = out.n_alternatives.fillna(0).astype(int)
     columns = ["city_id", "city", "indicator_id", "indicator_label", "value", "unit", "year_used", "concept", "geo_level", "geo_unit", "source_id",
@@ -147,22 +148,22 @@ def caveat_codes(row, gap) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _caveat(row, labels, gap) -> str:
-    if pd.isna(row.value):
-        return "no data for this indicator"
+def _caveat(row, labels, codes) -> str:
+    """The English caveat of the exports, written from the row's caveat codes (one rule: caveat_codes)."""
     parts = []
-    if row.indicator_differs and not row.concept_differs:
-        parts.append(f"different definition: {row.indicator_label}")
-    if row.concept_differs:
-        parts.append(f"different concept: {labels.get(row.concept, row.concept)} (network: {labels.get(row.reference_concept, row.reference_concept)})")
-    if row.geo_level_differs:
-        parts.append(f"different territory: {row.geo_level} (network: {row.reference_geo_level})")
-    if row.year_gap_flag:
-        parts.append(f"{int(row.year_used)}, {abs(int(row.year_gap))} years from {row.reference_year}")
-    if row.is_estimate:
-        parts.append("estimate or approximate figure")
-    if row.source_type in ("secondary", "estimate"):
-        parts.append(f"{row.source_type} source")
+    for code in codes:
+        name, _, param = code.partition(":")
+        if name == "no_data":
+            return "no data for this indicator"
+        parts.append({
+            "definition": lambda: f"different definition: {row.indicator_label}",
+            "concept": lambda: f"different concept: {labels.get(param, param)} "
+                               f"(network: {labels.get(row.reference_concept, row.reference_concept)})",
+            "territory": lambda: f"different territory: {param} (network: {row.reference_geo_level})",
+            "year_gap": lambda: f"{int(row.year_used)}, {param} years from {row.reference_year}",
+            "estimate": lambda: "estimate or approximate figure",
+            "source": lambda: f"{param} source",
+        }[name]())
     return "; ".join(parts) if parts else "comparable"
 
 
