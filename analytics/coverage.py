@@ -14,13 +14,18 @@ CORE_INDICATORS = (
 )
 
 
-def coverage_matrix(con) -> pd.DataFrame:
+def coverage_matrix(con, cities=None) -> pd.DataFrame:
     """Indicator x city cells: number of figures, years covered, latest year, the best source
     type (official statistics first) and whether any figure is an estimate.
 
+    ``cities``: only these cities (work proportional to the selection), else all.
     The aggregation runs once per build (table ``coverage_cells``): at 100x the real data it
     took about 0.5-0.8 s per call, too slow for a page."""
-    out = con.execute("SELECT * FROM coverage_cells").df()  # aggregated once at build (analytics.db.COVERAGE_SQL)
+    where, params = "", []
+    if cities is not None:
+        where, params = f" WHERE city_id IN ({', '.join('?' * len(cities)) or 'NULL'})", list(cities)
+    # aggregated once at build (analytics.db.COVERAGE_SQL)
+    out = con.execute(f"SELECT * FROM coverage_cells{where} ORDER BY indicator_id, city_id", params).df()
     inverse = {v: k for k, v in SOURCE_RANK.items()}
     out["best_source_type"] = out.best_rank.map(inverse)
     return out.drop(columns="best_rank")

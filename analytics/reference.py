@@ -96,3 +96,20 @@ def labels(con) -> dict[str, dict[str, str]]:
 def city_order(con) -> tuple[str, ...]:
     """Every city id, by name (stable colours across charts)."""
     return tuple(r[0] for r in con.execute("SELECT city_id FROM cities ORDER BY name").fetchall())
+
+
+def default_cities(con, size: int = 9) -> list[str]:
+    """The cities a cross-city view opens on: the founding members (catalog membership), else the
+    ``size`` largest by their latest population figure, ordered by name. Bounded, so a network of
+    any size opens on a readable selection (and a page costs what it shows)."""
+    founding = [r[0] for r in con.execute(
+        "SELECT city_id FROM cities WHERE membership = 'founding' ORDER BY name").fetchall()] \
+        if "membership" in {r[0] for r in con.execute("DESCRIBE cities").fetchall()} else []
+    if founding:
+        return founding
+    from analytics.compare import compare_cities
+
+    population = compare_cities(con, "population_total")
+    ranked = population.sort_values(["value", "city_id"], ascending=[False, True], na_position="last").city_id.tolist()
+    names = dict(con.execute("SELECT city_id, name FROM cities").fetchall())
+    return sorted(ranked[:size], key=lambda c: names.get(c, c))

@@ -49,6 +49,28 @@ _SIZES = {"screen": 13, "presenter": 20, "print": 11}
 SOURCE_WRAP = {"screen": 110, "presenter": 100, "print": 120}  # characters per source line
 
 
+class FinishedFigure(go.Figure):
+    """A figure that will not change any more: its plotly dict is computed once.
+
+    ``st.plotly_chart`` calls ``to_dict()`` (a deep copy of every trace and GeoJSON) on every
+    rerun; a chart reused across reruns (``ui.render.built``) pays it once. Made by
+    :func:`finished`; mutating the figure afterwards is not supported.
+    """
+
+    def to_dict(self):
+        cached = self.__dict__.get("_finished_dict")
+        if cached is None:
+            cached = self._finished_dict = super().to_dict()
+        return cached
+
+
+def finished(fig: go.Figure) -> go.Figure:
+    """Mark a finished figure as final (see :class:`FinishedFigure`); returns it."""
+    if type(fig) is go.Figure:
+        fig.__class__ = FinishedFigure  # same layout, one method more: no copy of the figure
+    return fig
+
+
 @dataclass
 class Chart:
     """A finished figure and what goes with it."""
@@ -62,6 +84,7 @@ class Chart:
     data: pd.DataFrame | None = None
     kind: str = "chart"  # bar, line, scatter, map, heatmap: briefs and slides use it
     notes: list[str] = field(default_factory=list)  # caveats and data notes (speaker notes, captions)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived once (readable rows, ...)
 
 
 def font_size(mode: str) -> int:

@@ -71,28 +71,37 @@ def _locale(lang: str) -> str:
     return _LOCALES[language(lang)]
 
 
+@lru_cache(maxsize=64)
+def _number_pattern(lang: str, kind: str, decimals: int):
+    """The parsed Babel pattern and locale of a number format (parsed once: formatting every
+    point of a chart's hover text parsed the same pattern thousands of times)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    locale = Locale.parse(_locale(lang))
+    if kind == "decimal":
+        text = "#,##0" + ("." + "0" * decimals if decimals else "")
+    else:
+        text = locale.percent_formats[None].pattern  # the locale's own spacing: "12,3 %"
+        if decimals:
+            text = text.replace("#,##0", "#,##0." + "0" * decimals, 1)
+    return parse_pattern(text), locale
+
+
 def number(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A number with the locale's grouping and decimal signs ("1,270,000" / "1 270 000")."""
-    from babel.numbers import format_decimal
-
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("not_known", lang)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_locale(lang), numbering_system="latn")
+    pattern, locale = _number_pattern(language(lang), "decimal", decimals)
+    return pattern.apply(value, locale, numbering_system="latn")
 
 
 def percent(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
     """A share given in percent (0-100), one decimal by default ("12.3%" / "12,3 %")."""
-    from babel.numbers import format_percent
-
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("not_known", lang)
-    from babel import Locale
-
-    pattern = Locale.parse(_locale(lang)).percent_formats[None].pattern  # the locale's own spacing: "12,3 %"
-    if decimals:
-        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
-    return format_percent(value / 100, format=pattern, locale=_locale(lang), numbering_system="latn")
+    pattern, locale = _number_pattern(language(lang), "percent", decimals)
+    return pattern.apply(value / 100, locale, numbering_system="latn")
 
 
 def value(value, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:

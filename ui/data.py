@@ -55,18 +55,24 @@ def cursor():
         raise DatabaseUnavailable(str(error)) from error
 
 
+_VERSIONS: dict = {}  # file stamp -> data version (a plain dict: read on every analytics call)
+
+
 def data_version() -> str:
     """The data version of the database the pages read (content hash, analytics.db)."""
-    return _data_version(_file_stamp())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _data_version(stamp: tuple) -> str:
-    con = cursor()
-    try:
-        return con.execute("SELECT data_version FROM build_info").fetchone()[0]
-    finally:
-        con.close()
+    stamp = _file_stamp()
+    version = _VERSIONS.get(stamp)
+    if version is None:
+        con = cursor()
+        try:
+            version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
+        finally:
+            con.close()
+        with _LOCK:
+            if len(_VERSIONS) > 8:
+                _VERSIONS.clear()
+            _VERSIONS[stamp] = version
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

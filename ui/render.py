@@ -2,11 +2,15 @@
 the data behind it; text from the data always shown as text (never markdown or HTML)."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Callable, TypeVar
+
 import pandas as pd
 import streamlit as st
 
 from figures.context import Context
-from figures.style import Chart, export_config
+from figures.style import Chart, export_config, finished
 from ui import data as ui_data
 from ui.widgets import flag, lang
 
@@ -29,6 +33,62 @@ def context(mode: str | None = None) -> Context:
     """The figure context of this run: language, mode (presenter from the URL), data version, labels."""
     return Context(lang=lang(), mode=mode or ("presenter" if flag("present") else "screen"),
                    data_version=ui_data.data_version(), labels=ui_data.labels(), city_order=ui_data.city_order())
+
+
+T = TypeVar("T")
+CACHED_VIEWS = 256  # built charts and tables kept per server process (least recently used dropped)
+
+
+class _BuiltViews:
+    """A bounded, thread-safe LRU of built charts and tables shared by every session."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get_or_build(self, key: tuple, build: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = build()  # outside the lock: two sessions may build the same view once each
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def _built_views() -> _BuiltViews:
+    return _BuiltViews(CACHED_VIEWS)
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_hashable(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
+
+
+def built(name: str, ctx: Context, inputs: tuple, build: Callable[[], T]) -> T:
+    """``build()`` once per view and data version, reused by every rerun and session.
+
+    Streamlit reruns the whole page script on every interaction; a finished chart or table
+    depends only on the data version, the language, the mode and the view's own ``inputs``
+    (the arguments of the analytics calls inside ``build``: cities, indicator, year, ...), so
+    it is built once and kept (a bounded LRU of ``CACHED_VIEWS``). ``inputs`` must name every
+    value ``build`` depends on besides ``ctx``. The result is shared: never mutate it.
+    """
+    key = (name, ctx.data_version, ctx.lang, ctx.mode, _hashable(inputs))
+    return _built_views().get_or_build(key, lambda: _final(build()))
+
+
+def _final(value):
+    if isinstance(value, Chart):
+        finished(value.figure)
+    return value
 
 
 def _charts() -> list:
@@ -66,7 +126,13 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     rows = table if table is not None else chart.data
     if rows is not None and not rows.empty:
         with st.expander(ctx.t("data_table")):
-            st.dataframe(readable(rows, ctx), hide_index=True, width="stretch", column_config=column_config)
+            if table is None:  # the chart's own rows: made readable once per chart (charts are reused)
+                shown = chart.cache.get(("readable", ctx.lang))
+                if shown is None:
+                    shown = chart.cache[("readable", ctx.lang)] = readable(rows, ctx)
+            else:
+                shown = readable(rows, ctx)
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
     with st.expander(ctx.t("share_cite")):
         url = view_url()
         st.caption(ctx.t("view_link"))

@@ -21,14 +21,7 @@ DEFAULT_SIZE = 9  # a default selection is bounded: a page costs what it shows, 
 def founding_cities() -> list[str]:
     """The founding members (catalog membership); without any, the largest cities by population
     (at most ``DEFAULT_SIZE``), so that a network of any size opens on a readable selection."""
-    cities = ui_data.lookup("cities")
-    if "membership" in cities:
-        founding = cities[cities.membership == "founding"].sort_values("name").city_id.tolist()
-        if founding:
-            return founding
-    population = ui_data.call("compare", "compare_cities", "population_total")
-    ranked = population.sort_values("value", ascending=False, na_position="last").city_id.tolist()
-    return sorted(ranked[:DEFAULT_SIZE], key=lambda c: cities.set_index("city_id").name.get(c, c))
+    return list(ui_data.call("reference", "default_cities", DEFAULT_SIZE))
 
 
 def default_for(city_id: str | None, k: int = 4) -> list[str]:

@@ -12,7 +12,7 @@ from i18n import number, percent
 from i18n import value as fmt
 from ui.data import call
 from ui.geo import area_geojson, boundary_geojson
-from ui.render import context, link, plain, show, text_table
+from ui.render import built, context, link, plain, show, text_table
 from ui.briefs import brief_panel
 from ui.selection import city_select
 from ui.widgets import select
@@ -68,9 +68,9 @@ if not options:
 else:
     indicator = select(ctx.t("indicator"), options, "trend", format_func=lambda i: ctx.label("indicators", i),
                        default=options[0], kind="segmented")
-    data = series[series.indicator_id == indicator]
-    chart = lines_over_time(data, ctx, ctx.t("trend_title", city=city, indicator=ctx.label("indicators", indicator)),
-                            colour_by="geo_unit")
+    chart = built("city-trend", ctx, (city_id, indicator), lambda: lines_over_time(
+        series[series.indicator_id == indicator], ctx, ctx.t("trend_title", city=city, indicator=ctx.label("indicators", indicator)),
+        colour_by="geo_unit"))
     show(chart, "trend", ctx)
 
 # --- origins -----------------------------------------------------------------------------
@@ -79,7 +79,7 @@ top = call("origins", "top_origins", city_id, 10)
 if top.empty:
     st.info(ctx.t("no_data"))
 else:
-    show(top_origins_bars(top, ctx, city_id), "origins", ctx)
+    show(built("city-origins", ctx, (city_id,), lambda: top_origins_bars(top, ctx, city_id)), "origins", ctx)
 
 # --- refugees ----------------------------------------------------------------------------
 st.header(ctx.t("refugees"))
@@ -97,7 +97,7 @@ else:
                           ctx.t("source"): refugees.publisher})
     text_table(shown, ctx)
 if not national.empty:
-    show(national_refugee_lines(national, ctx, city_id), "refugees", ctx)
+    show(built("city-refugees", ctx, (city_id,), lambda: national_refugee_lines(national, ctx, city_id)), "refugees", ctx)
 
 # --- district map ------------------------------------------------------------------------
 st.header(ctx.t("where_in_city"))
@@ -106,8 +106,8 @@ if table.empty:
     geojson = boundary_geojson(city_id)
     if geojson["features"]:
         st.warning(ctx.t("no_district_counts", city=city))
-        chart = map_figures.boundary_map(geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
-                                         call("spatial", "boundary_sources", city_id))
+        chart = built("city-bmap", ctx, (city_id,), lambda: map_figures.boundary_map(
+            geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"), call("spatial", "boundary_sources", city_id)))
         show(chart, "bmap", ctx)
     else:
         st.warning(ctx.t("no_boundaries", city=city))
@@ -117,8 +117,8 @@ else:
     title = ctx.t("share_map_title", city=city, group=group, level=ctx.label("area_levels", sel["area_level"]))
     subtitle = ctx.t("share_map_subtitle", year=sel["year"], average=percent(table.attrs["city_share_pct"], ctx.lang)) + (
         " · " + ctx.t("estimates") if table.is_estimate.any() else "")
-    chart = map_figures.choropleth(table, area_geojson(city_id, sel["area_level"]), "share_pct", ctx, title, subtitle,
-                                   ctx.t("share_pct_short"))
+    chart = built("city-dmap", ctx, (city_id,), lambda: map_figures.choropleth(
+        table, area_geojson(city_id, sel["area_level"]), "share_pct", ctx, title, subtitle, ctx.t("share_pct_short")))
     show(chart, "dmap", ctx, table=table.drop(columns=["area_km2"]))
     conc = concentration(table)
     st.markdown(" · ".join(ctx.t("concentration_sentence", n=r.n_areas, group=group.lower(),

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.rules import HEADLINE, HEADLINE_SHARES
 from figures.compare import city_and_country, lines_over_time, ranked_bars, two_indicators
 from ui.data import call
-from ui.render import context, plain, show
+from ui.render import built, context, plain, show
 from ui.briefs import brief_panel
 from ui.selection import city_selection, default_for
 from ui.widgets import select
@@ -30,8 +30,9 @@ year = select(ctx.t("year_latest_before"), years, "year", default="latest",
               format_func=lambda y: ctx.t("latest") if y == "latest" else str(y), what=ctx.t("what_year"), container=c2)
 requested = None if year == "latest" else int(year)
 ids = list(HEADLINE_SHARES) if indicator == HEADLINE else indicator
-table = call("compare", "network_position", ids, requested, selected)
-show(ranked_bars(table, ctx, indicator_name(indicator)), "bars", ctx)
+show(built("compare-bars", ctx, (indicator, requested, selected),
+           lambda: ranked_bars(call("compare", "network_position", ids, requested, selected), ctx, indicator_name(indicator))),
+     "bars", ctx)
 brief_panel("comparison", ctx, city_ids=list(selected), indicator=indicator)
 
 # --- time series -------------------------------------------------------------------------
@@ -40,13 +41,19 @@ series_choices = [i for i in available.indicator_id]
 default_series = ids[0] if isinstance(ids, list) else ids
 series_id = select(ctx.t("indicator"), series_choices, "series", format_func=lambda i: ctx.label("indicators", i),
                    default=default_series if default_series in series_choices else None, what=ctx.t("what_indicator"))
-if series_id:
+
+
+def series_chart():
     series = call("compare", "timeseries", series_id, selected)
-    if series.empty:
+    return None if series.empty else lines_over_time(
+        series, ctx, ctx.t("over_time_title", indicator=ctx.label("indicators", series_id)), cities_order=ctx.city_order)
+
+
+if series_id:
+    chart = built("compare-ts", ctx, (series_id, selected), series_chart)
+    if chart is None:
         st.info(ctx.t("no_data"))
     else:
-        chart = lines_over_time(series, ctx, ctx.t("over_time_title", indicator=ctx.label("indicators", series_id)),
-                                cities_order=ctx.city_order)
         show(chart, "ts", ctx)
 
 # --- scatter of two indicators -------------------------------------------------------------
@@ -57,14 +64,21 @@ x_id = select(ctx.t("horizontal_axis"), pairs, "x", format_func=lambda i: ctx.la
               default="population_total", what=ctx.t("what_indicator"), container=c1)
 y_id = select(ctx.t("vertical_axis"), pairs, "y", format_func=lambda i: ctx.label("indicators", i),
               default="foreign_citizens_share", what=ctx.t("what_indicator"), container=c2)
-if x_id and y_id:
+
+
+def scatter_chart():
     xs = call("compare", "compare_cities", x_id, None, None, selected)
     ys = call("compare", "compare_cities", y_id, None, None, selected)
     both = xs.merge(ys, on=["city_id", "city"], suffixes=("_x", "_y")).dropna(subset=["value_x", "value_y"])
-    if both.empty:
+    return None if both.empty else two_indicators(both, ctx, x_id, y_id)
+
+
+if x_id and y_id:
+    chart = built("compare-scatter", ctx, (x_id, y_id, selected), scatter_chart)
+    if chart is None:
         st.info(ctx.t("no_city_has_both"))
     else:
-        show(two_indicators(both, ctx, x_id, y_id), "scatter", ctx)
+        show(chart, "scatter", ctx)
 
 # --- city vs national ----------------------------------------------------------------------
 st.header(ctx.t("city_vs_country"))
@@ -72,7 +86,7 @@ vs = call("compare", "city_vs_country", selected)
 if vs.dropna(subset=["city_share"]).empty if "city_share" in vs else True:
     st.info(ctx.t("no_data"))
 else:
-    show(city_and_country(vs, ctx), "vs", ctx)
+    show(built("compare-vs", ctx, (selected,), lambda: city_and_country(vs, ctx)), "vs", ctx)
     missing = [ctx.city(c) for c in vs[vs.city_share.isna()].city_id]
     if missing:
         st.caption(plain(ctx.t("no_city_share", cities=", ".join(missing))))

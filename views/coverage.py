@@ -4,16 +4,20 @@ import streamlit as st
 
 from figures.profile import coverage_heatmap
 from ui.data import call
-from ui.render import context, show
+from ui.render import built, context, show
 from ui.selection import all_cities, city_selection
 
 ctx = context()
 st.title(ctx.t("coverage_title"))
 st.markdown(ctx.t("coverage_intro"))
 selected = city_selection(default=all_cities() if len(all_cities()) <= 20 else None)
-matrix = call("coverage", "coverage_matrix")
-matrix = matrix[matrix.city_id.isin(selected)]
-show(coverage_heatmap(matrix, ctx, selected), "matrix", ctx)
+
+
+def matrix_chart():
+    return coverage_heatmap(call("coverage", "coverage_matrix", selected), ctx, selected)
+
+
+show(built("coverage-matrix", ctx, (selected,), matrix_chart), "matrix", ctx)
 
 st.header(ctx.t("core_missing"))
 missing = call("coverage", "missing_core_indicators", selected)

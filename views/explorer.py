@@ -78,7 +78,8 @@ st.caption(ctx.t("explorer_cli", version=ctx.data_version))
 
 # --- district counts ------------------------------------------------------------------------
 st.header(ctx.t("district_counts"))
-with_counts = [c for c in everyone if c in set(call("export", "cities_with_area_counts"))]
+have_counts = set(call("export", "cities_with_area_counts"))
+with_counts = [c for c in everyone if c in have_counts]
 area_city = select(ctx.t("city"), with_counts, "area_city", format_func=ctx.city, default=with_counts[0] if with_counts else None,
                    what=ctx.t("what_city"))
 if area_city:

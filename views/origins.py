@@ -4,7 +4,7 @@ import streamlit as st
 from figures.profile import shared_origins_heatmap, top_origins_bars, world_origins_map
 from figures.style import source_line
 from ui.data import call, lookup
-from ui.render import context, show
+from ui.render import built, context, show
 from ui.selection import city_select, city_selection, default_for
 
 ctx = context()
@@ -19,11 +19,11 @@ with left:
     if top.empty:
         st.info(ctx.t("no_data"))
     else:
-        show(top_origins_bars(top, ctx, city_id), "top", ctx)
+        show(built("origins-top", ctx, (city_id,), lambda: top_origins_bars(top, ctx, city_id)), "top", ctx)
 with right:
     if not world_table.empty:
-        show(world_origins_map(world_table, lookup("world_countries"), ctx, city_id, source_line(top, lang=ctx.lang)),
-             "world", ctx)
+        show(built("origins-world", ctx, (city_id,), lambda: world_origins_map(
+            world_table, lookup("world_countries"), ctx, city_id, source_line(top, lang=ctx.lang))), "world", ctx)
 
 st.header(ctx.t("shared_origins"))
 selected = city_selection(default=default_for(None))
@@ -32,4 +32,4 @@ common = shared[shared.n_cities >= 2]
 if common.empty:
     st.info(ctx.t("no_shared_origins"))
 else:
-    show(shared_origins_heatmap(common, ctx), "shared", ctx)
+    show(built("origins-shared", ctx, (selected,), lambda: shared_origins_heatmap(common, ctx)), "shared", ctx)

@@ -9,47 +9,59 @@ from figures.compare import standing_mark
 from figures.profile import coverage_bars
 from i18n import number, percent
 from ui.data import call, lookup
-from ui.render import context, link, plain, show
+from ui.render import built, context, link, plain, show
 from ui.selection import all_cities, city_selection
 
 ctx = context()
 st.title(ctx.t("overview_title"))
 st.markdown(plain(ctx.t("overview_intro", n=len(all_cities()))))
 
-everyone = all_cities()
-shares = call("compare", "compare_cities", list(HEADLINE_SHARES))
-population = call("compare", "compare_cities", "population_total")
-cities = lookup("cities")
-frame = cities.merge(shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
-                             "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]],
-                     on="city_id", how="left").merge(
-    population[["city_id", "value", "year_used", "geo_unit"]].rename(
-        columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+
+def every_city() -> pd.DataFrame:
+    """Every city with its headline share and population (one row per city)."""
+    shares = call("compare", "compare_cities", list(HEADLINE_SHARES))
+    population = call("compare", "compare_cities", "population_total")
+    return lookup("cities").merge(
+        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
+                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
+        population[["city_id", "value", "year_used", "geo_unit"]].rename(
+            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+
+
+frame = built("overview-frame", ctx, (), every_city)
 
 # --- map of every city -------------------------------------------------------------------
-chart = map_figures.network_map(frame, lookup("world_countries"), ctx, ctx.t("overview_map_title"),
-                                ctx.t("overview_map_sub"))
+chart = built("overview-map", ctx, (), lambda: map_figures.network_map(
+    frame, lookup("world_countries"), ctx, ctx.t("overview_map_title"), ctx.t("overview_map_sub")))
 show(chart, "network_map", ctx)
 
 # --- every city, sortable ----------------------------------------------------------------
 st.header(ctx.t("overview_table"))
-table = pd.DataFrame({
-    ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
-    ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
-    ctx.t("col_share"): frame.value.astype(float).round(1),
-    ctx.t("col_year"): frame.year_used.astype(float),
-    ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
-    ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
-                            zip(frame.source_type, frame.is_estimate)],
-    ctx.t("col_population"): frame.population,
-    ctx.t("col_pop_year"): frame.pop_year.astype(float),
-})
-# Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
-# table is ordered by the share, missing last); complete columns stay numbers and sort.
-table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
-table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
-for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
-    table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
+
+
+def city_table() -> pd.DataFrame:
+    """The sortable table of every city, in the reader's language."""
+    table = pd.DataFrame({
+        ctx.t("col_city"): [ctx.city(c) for c in frame.city_id],
+        ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
+        ctx.t("col_share"): frame.value.astype(float).round(1),
+        ctx.t("col_year"): frame.year_used.astype(float),
+        ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
+        ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
+                                zip(frame.source_type, frame.is_estimate)],
+        ctx.t("col_population"): frame.population,
+        ctx.t("col_pop_year"): frame.pop_year.astype(float),
+    })
+    # Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
+    # table is ordered by the share, missing last); complete columns stay numbers and sort.
+    table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
+    table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+    for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
+        table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
+    return table
+
+
+table = built("overview-table", ctx, (), city_table)
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={ctx.t("col_population"): st.column_config.NumberColumn(format="localized")})
 st.caption(ctx.t("standing_legend"))
@@ -78,8 +90,14 @@ for i, row in enumerate(cards.itertuples()):
 
 # --- coverage ----------------------------------------------------------------------------
 st.header(ctx.t("gap_title"))
-score = call("coverage", "coverage_score")
-show(coverage_bars(score[score.city_id.isin(selected)], ctx), "coverage", ctx)
+
+
+def coverage_chart():
+    score = call("coverage", "coverage_score")
+    return coverage_bars(score[score.city_id.isin(selected)], ctx)
+
+
+show(built("overview-coverage", ctx, (selected,), coverage_chart), "coverage", ctx)
 st.page_link("views/coverage.py", label=ctx.t("see_coverage"), icon=":material/grid_on:")
 
 # --- themes and pilots -------------------------------------------------------------------

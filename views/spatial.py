@@ -9,7 +9,7 @@ from figures.style import source_line
 from i18n import number, percent
 from ui.data import call
 from ui.geo import area_geojson, boundary_geojson
-from ui.render import context, plain, show, text_table
+from ui.render import built, context, plain, show, text_table
 from ui.selection import city_select, city_selection, default_for
 from ui.widgets import select
 
@@ -25,8 +25,9 @@ if options.empty:
     geojson = boundary_geojson(city_id)
     if geojson["features"]:
         st.warning(ctx.t("spatial_no_counts", city=city))
-        show(map_figures.boundary_map(geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
-                                      call("spatial", "boundary_sources", city_id), height=560), "bmap", ctx)
+        show(built("spatial-bmap", ctx, (city_id,), lambda: map_figures.boundary_map(
+            geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
+            call("spatial", "boundary_sources", city_id), height=560)), "bmap", ctx)
     else:
         st.warning(ctx.t("no_boundaries", city=city))
 else:
@@ -42,26 +43,31 @@ else:
     group = ctx.label("groups", group_id)
     level_label = ctx.label("area_levels", level)
     est = (" · " + ctx.t("estimates")) if table.is_estimate.any() else ""
-    geojson = area_geojson(city_id, level)
     kind = select(ctx.t("map"), MAP_KINDS, "map", format_func=lambda k: ctx.t(f"map_{k}"), default="share", kind="segmented")
-    if kind == "share":
-        chart = map_figures.choropleth(table, geojson, "share_pct", ctx, ctx.t("share_map_title", city=city, group=group, level=level_label),
-                                       ctx.t("share_map_subtitle", year=year, average=percent(table.attrs["city_share_pct"], ctx.lang))
-                                       + f" · {len(table)} {level_label}{est}", ctx.t("share_pct_short"))
-    elif kind == "lq":
-        chart = map_figures.choropleth(table, geojson, "location_quotient", ctx, ctx.t("lq_map_title", city=city, group=group),
-                                       ctx.t("lq_map_subtitle", year=year) + est, ctx.t("lq_short"), diverging=True)
-    else:
+
+    def area_map():
+        """The map of the chosen kind (None: too few areas for LISA)."""
+        geojson = area_geojson(city_id, level)
+        if kind == "share":
+            return map_figures.choropleth(
+                table, geojson, "share_pct", ctx, ctx.t("share_map_title", city=city, group=group, level=level_label),
+                ctx.t("share_map_subtitle", year=year, average=percent(table.attrs["city_share_pct"], ctx.lang))
+                + f" · {len(table)} {level_label}{est}", ctx.t("share_pct_short"))
+        if kind == "lq":
+            return map_figures.choropleth(table, geojson, "location_quotient", ctx, ctx.t("lq_map_title", city=city, group=group),
+                                          ctx.t("lq_map_subtitle", year=year) + est, ctx.t("lq_short"), diverging=True)
         lisa = call("spatial", "lisa_table", city_id, group_id, year, level)
-        chart = None
         if lisa.empty:
-            st.info(ctx.t("too_few_areas"))
-        else:
-            lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
-            chart = map_figures.categorical_map(lisa, geojson, ctx, ctx.t("lisa_map_title", city=city, group=group),
-                                                ctx.t("lisa_map_subtitle", year=year) + est, source_line(table, lang=ctx.lang))
+            return None
+        lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
+        return map_figures.categorical_map(lisa, geojson, ctx, ctx.t("lisa_map_title", city=city, group=group),
+                                           ctx.t("lisa_map_subtitle", year=year) + est, source_line(table, lang=ctx.lang))
+
+    chart = built("spatial-map", ctx, (city_id, group_id, year, level, kind), area_map)
     if chart is not None:
         show(chart, f"map_{kind}", ctx)
+    elif kind == "lisa":
+        st.info(ctx.t("too_few_areas"))
 
     st.header(ctx.t("segregation_indices"))
     indices = call("spatial", "segregation_indices", city_id, group_id, year, level)
@@ -92,7 +98,7 @@ cross = call("spatial", "cross_city_indices", selected)
 if cross.empty:
     st.info(ctx.t("no_cross_city"))
 else:
-    show(dissimilarity_bars(cross, ctx), "cross", ctx)
+    show(built("spatial-cross", ctx, (selected,), lambda: dissimilarity_bars(cross, ctx)), "cross", ctx)
 SMALL_MULTIPLES_MAX = 12  # small maps stay legible (and cheap) for at most this many cities
 small = call("spatial", "small_multiples", 6, selected[:SMALL_MULTIPLES_MAX])
 if len(selected) > SMALL_MULTIPLES_MAX:
@@ -100,11 +106,15 @@ if len(selected) > SMALL_MULTIPLES_MAX:
 if not small.empty:
     pooled_kind = select(ctx.t("classes"), ["pooled", "within"], "classes", format_func=lambda k: ctx.t(f"classes_{k}"),
                          default="pooled", kind="segmented")
-    geojsons = {cid: area_geojson(cid, part.area_level.iloc[0]) for cid, part in small.groupby("city_id")}
-    column = "class_index" if pooled_kind == "pooled" else "within_class_index"
-    chart = map_figures.small_multiples(small, geojsons, ctx, ctx.t("small_multiples_title"),
-                                        ctx.t(f"small_multiples_subtitle_{pooled_kind}"), column=column)
-    show(chart, "sm", ctx)
+
+
+    def small_maps():
+        geojsons = {cid: area_geojson(cid, part.area_level.iloc[0], detail="small") for cid, part in small.groupby("city_id")}
+        column = "class_index" if pooled_kind == "pooled" else "within_class_index"
+        return map_figures.small_multiples(small, geojsons, ctx, ctx.t("small_multiples_title"),
+                                           ctx.t(f"small_multiples_subtitle_{pooled_kind}"), column=column)
+
+    show(built("spatial-small-multiples", ctx, (selected[:SMALL_MULTIPLES_MAX], pooled_kind), small_maps), "sm", ctx)
     one_class = sorted({ctx.city(c) for c in small[small.n_pooled_classes <= 1].city_id})
     if one_class and pooled_kind == "pooled":
         st.caption(plain(ctx.t("one_class_note", cities=", ".join(one_class))))

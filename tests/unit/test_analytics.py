@@ -181,3 +181,32 @@ def test_derived_tables_equal_fresh_computation(con):
     assert stored.drop(columns=["dissimilarity_p", "morans_i_p"]).equals(fresh.drop(columns=["dissimilarity_p", "morans_i_p"]))
     assert origins.shared_origins(con).reset_index(drop=True).equals(
         origins.compute_shared_origins(con).sort_values(["city_id", "rank"]).reset_index(drop=True))
+
+
+def test_default_cities_are_the_founding_members_by_name(con):
+    from analytics import reference
+
+    assert reference.default_cities(con) == ["amman", "beirut", "lisbon", "lyon", "madrid", "tangier", "tunis", "turin", "vienna"]
+
+
+def test_default_cities_without_founding_members_are_the_largest_by_population(built_db):
+    """A network without founding members (e.g. the synthetic benchmark network) opens on its
+    ``size`` largest cities, ordered by name: never on every city."""
+    import duckdb
+
+    from analytics import reference
+
+    mem = duckdb.connect()
+    mem.execute(f"ATTACH '{built_db}' AS real (READ_ONLY)")
+    for (table,) in mem.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'real'").fetchall():
+        if table == "cities":
+            mem.execute("CREATE TABLE cities AS SELECT * REPLACE ('later_member' AS membership) FROM real.cities")
+        else:
+            mem.execute(f'CREATE VIEW "{table}" AS SELECT * FROM real."{table}"')
+    population = compare.compare_cities(mem, "population_total").dropna(subset=["value"])
+    largest = population.nlargest(3, "value")
+    names = dict(zip(population.city_id, population.name if "name" in population else population.city))
+    chosen = reference.default_cities(mem, 3)
+    assert chosen == sorted(largest.city_id, key=lambda c: names[c])
+    assert len(chosen) == 3
+    mem.close()
