@@ -233,12 +233,14 @@ def data_version(tables: dict[str, pd.DataFrame]) -> str:
 def write_derived_tables(con) -> None:
     """Network-wide results that depend only on the data, computed once per build so that the
     pages read them in a few milliseconds: cross-city segregation indices, origins shared across
-    the network, and the small-multiples classification."""
-    from analytics import origins, spatial
+    the network, the small-multiples classification and the inputs of the peer distance (one
+    row per city: 1 s per peer query at 100x when computed on the fly)."""
+    from analytics import origins, peers, spatial
 
     work = con.cursor()  # the analytics read through their own cursor; tables are written through con
     for name, frame in (("network_indices", spatial.compute_cross_city_indices(work)),
-                        ("network_shared_origins", origins.compute_shared_origins(work))):
+                        ("network_shared_origins", origins.compute_shared_origins(work)),
+                        ("peer_features", peers.compute_peer_features(work))):
         con.register("frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
         con.unregister("frame")

@@ -270,7 +270,15 @@ def peer_cities(con, city_id: str, k: int | None = 3, features: pd.DataFrame | N
              "refugee_city": _span(features.refugee_city_value), "refugee_national": _span(features.refugee_national_value)}
     indexed = features.set_index("city_id", drop=False)
     ref = next(indexed.loc[[city_id]].itertuples())
-    rows = [_pair(ref, peer, spans) for peer in indexed.drop(index=city_id).itertuples()]
+    others = indexed.drop(index=city_id)
+    # The distance to every city at once (numpy, same rules as _pair); the full rows with inputs
+    # and reasons only for the nearest k (and ties): at 900 cities, 40x less work per call.
+    distance, n_used = _distances(ref, others, spans)
+    comparable = n_used >= MIN_SHARED_INDICATORS
+    if k is not None and comparable.sum() > k:
+        cut = np.sort(distance[comparable])[int(k) - 1]
+        others = others[comparable & (distance <= cut + 1e-9)]
+    rows = [_pair(ref, peer, spans) for peer in others.itertuples()]
     out = pd.DataFrame(rows)
     if out.empty:
         return out.assign(rank=pd.Series(dtype=int), distance=pd.Series(dtype=float))
@@ -282,6 +290,31 @@ def peer_cities(con, city_id: str, k: int | None = 3, features: pd.DataFrame | N
         out = out.head(int(k))
     out.insert(0, "rank", range(1, len(out) + 1))
     return out.reset_index(drop=True)
+
+
+def _distances(ref, others: pd.DataFrame, spans: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Gower distance and number of indicators used from ``ref`` to every row of ``others``
+    (vectorised form of :func:`_pair`'s rules, used to find the nearest cities)."""
+    def numeric(a, values, span):
+        values = np.asarray(values, dtype=float)
+        if pd.isna(a):
+            return np.full(len(values), np.nan)
+        return np.where(np.isnan(values), np.nan, 0.0 if span == 0 else np.abs(a - values) / (span or 1))
+
+    size = numeric(np.log10(ref.size_value) if pd.notna(ref.size_value) else np.nan,
+                   np.log10(others.size_value.astype(float)), spans["size"])
+    share = numeric(ref.migrant_share_value, others.migrant_share_value, spans["migrant_share"])
+    city_level = pd.notna(ref.refugee_city_value) & others.refugee_city_value.notna().to_numpy()
+    refugee = np.where(city_level, numeric(ref.refugee_city_value, others.refugee_city_value, spans["refugee_city"]),
+                       numeric(ref.refugee_national_value, others.refugee_national_value, spans["refugee_national"]))
+    origins = np.array([_jaccard_distance(ref.origins_value, o)[0] for o in others.origins_value], dtype=float)
+    region = np.array([_region_distance(ref.region_value, r, ref.country_iso3, iso)
+                       for r, iso in zip(others.region_value, others.country_iso3)], dtype=float)
+    stacked = np.vstack([size, share, refugee, origins, region])
+    n_used = (~np.isnan(stacked)).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        distance = np.where(n_used > 0, np.nansum(stacked, axis=0) / np.maximum(n_used, 1), np.nan)
+    return distance, n_used
 
 
 def peer_ids(con, city_id: str, k: int = 3) -> list[str]:

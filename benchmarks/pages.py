@@ -16,9 +16,15 @@ browser
     started; warm = later visits (fresh sessions). Server CPU seconds (psutil, the server
     process tree) are recorded per visit.
 concurrency
-    N browser pages in one Chromium, each over 5 pages with a filter change (bounded: one pass).
-    Errors, p95 of every page/filter time, and whether every session saw the same numbers: a
-    SHA-256 of the plotly traces' data and the metric values after each step.
+    N sessions as websocket clients speaking Streamlit's protocol (benchmarks/sessions.py), each
+    over 5 pages with a filter change (bounded: one pass), time from request to the server's
+    ``script_finished``; meanwhile one real Chromium tab visits the same pages (what a user in a
+    browser waits for under that load). Errors, p95, and whether every session saw the same
+    numbers: a SHA-256 of every plotly chart's spec and metric value after each step.
+filter changes (server)
+    ``filter_warm``: the same change again in a new session (the view was built before: reused);
+    ``filter_new``: each run changes to another value never shown before in the process (the
+    view is built: analytics and figure), where the filter has enough values.
 """
 from __future__ import annotations
 
@@ -91,16 +97,19 @@ def widget(at, key, kind):
             return w
     raise LookupError(f'no {{kind}} for {{key}}')
 
-def change(at, page):
+def change(at, page, step=0):
+    # step 0: the same change every time; step k: the k-th other value (a view not built before)
     key, kind, _ = FILTERS[page]
     w = widget(at, key, kind)
     if kind == 'selectbox':
-        w.select_index((w.index + 1) % len(w.options))
+        w.select_index((w.index + 1 + step) % len(w.options))
     elif kind == 'multiselect':
         value = list(w.value)
-        at.session_state[w.key] = value[:-1] if value else [FIRST_CITY]
+        at.session_state[w.key] = [v for i, v in enumerate(value) if i != (len(value) - 1 - step) % len(value)] \
+            if len(value) > 1 else [FIRST_CITY]
     else:
-        at.session_state[w.key] = 'lq' if w.value != 'lq' else 'share'
+        kinds = ['lq', 'lisa', 'share']
+        at.session_state[w.key] = kinds[step % 3] if kinds[step % 3] != w.value else kinds[(step + 1) % 3]
 
 def new(page, script):
     at = AppTest.from_file(script, default_timeout=600)
@@ -130,6 +139,11 @@ for page in PAGES:
             rec['warm'].append(timed_run(at))
             if FILTERS[page]:
                 change(at, page); rec['filter_warm'].append(timed_run(at))
+        rec['filter_new'] = []
+        for step in range(1, (2 if slow else RUNS) + 1) if FILTERS[page] else ():
+            at = new(page, {app!r})
+            timed_run(at)
+            change(at, page, step); rec['filter_new'].append(timed_run(at))
         if PROFILE_DIR:
             for step in ('page', 'filter'):
                 if step == 'filter' and (not FILTERS[page] or slow):
@@ -214,8 +228,10 @@ def bench_apptest(scale, db_path, runs, results, profile_dir: Path | None = None
         if FILTERS[page]:
             results.append(row(f"server.{page}.filter:{FILTERS[page][0]}", scale, rec["filter_warm"],
                                cold_ms=rec.get("filter_cold"), **extra))
+            results.append(row(f"server.{page}.filter_new:{FILTERS[page][0]}", scale, rec.get("filter_new") or None, **extra))
         print(f"{scale:>4}x server {page:9s} cold {rec.get('cold') or 0:8.0f}  warm p95 {pct(rec['warm'], 95) or 0:8.0f}  "
-              f"filter p95 {pct(rec['filter_warm'], 95) or 0:8.0f} ms {extra.get('error', '')}", flush=True)
+              f"filter p95 {pct(rec['filter_warm'], 95) or 0:8.0f}  new value p95 {pct(rec.get('filter_new') or [], 95) or 0:8.0f} ms "
+              f"{extra.get('error', '')}", flush=True)
     results.append(row("server.apptest_process_peak_rss_mb", scale, value=data["maxrss_mb"]))
     return data
 
@@ -500,44 +516,42 @@ async def _browser_scale(scale, db_path, runs, results, timeout, pages, concurre
 
 
 async def _concurrent(browser, server, n, scale, results, timeout):
-    contexts = [await browser.new_context(viewport={"width": 1280, "height": 800}) for _ in range(max(1, n // 10))]
-    tabs = [Tab(await contexts[i % len(contexts)].new_page()) for i in range(n)]
-    times, script_times, errors, digests = [], [], [], {}
+    """``n`` concurrent sessions as websocket clients (benchmarks/sessions.py), each one pass over
+    CONCURRENT_PAGES with a filter change; meanwhile one real Chromium tab visits the same pages,
+    so the table also says what a user in a browser waits for under that load."""
+    from benchmarks.sessions import concurrent_sessions
+
     before = server.peak_mb
     server.peak_mb = server.rss_mb()
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    browser_times, browser_errors = [], []
 
-    async def session(i, tab):
+    async def one_user():
+        tab = Tab(await context.new_page())
         for page in CONCURRENT_PAGES:
             try:
-                s, d = await tab.visit(server.url(page), timeout)
-                times.append(d)
-                script_times.append(s)
-                digests.setdefault((page, "load"), {})[i] = await tab.page.evaluate(DIGEST_JS)
-                if FILTERS[page]:
-                    s, d = await tab.change(page, timeout)
-                    times.append(d)
-                    script_times.append(s)
-                    digests.setdefault((page, "filter"), {})[i] = await tab.page.evaluate(DIGEST_JS)
-                if await tab.page.locator('[data-testid="stException"]').count():
-                    errors.append(f"session {i} {page}: exception on the page")
+                _, drawn = await tab.visit(server.url(page), timeout)
+                browser_times.append(drawn)
             except Exception as error:  # noqa: BLE001
-                errors.append(f"session {i} {page}: {type(error).__name__}: {str(error)[:200]}")
+                browser_errors.append(f"browser {page}: {type(error).__name__}: {str(error)[:200]}")
+        await tab.page.close()
 
-    start = time.perf_counter()
-    await asyncio.gather(*(session(i, tab) for i, tab in enumerate(tabs)))
-    wall = time.perf_counter() - start
-    differing = {f"{k[0]}/{k[1]}": len(set(v.values())) for k, v in digests.items() if len(set(v.values())) > 1}
-    identical = not differing and all(len(v) == n for v in digests.values())
-    results.append(row(f"concurrent.{n}_sessions", scale, times, script_p95_ms=pct(script_times, 95), errors=len(errors),
-                       error_examples=errors[:3], identical_numbers=identical, differing_steps=differing,
-                       steps_compared=len(digests), wall_s=wall, server_peak_rss_mb=server.peak_mb,
-                       pages=CONCURRENT_PAGES))
-    print(f"{scale:>4}x {n} sessions: {len(times)} page/filter times, p50 {pct(times, 50) or 0:.0f} p95 {pct(times, 95) or 0:.0f} ms "
-          f"(script p95 {pct(script_times, 95) or 0:.0f}), errors {len(errors)}, identical {identical} {differing}, "
-          f"wall {wall:.0f} s, peak RSS {server.peak_mb:.0f} MB", flush=True)
+    cpu = server.cpu_s()
+    summary, _ = await asyncio.gather(concurrent_sessions(server.port, n, CONCURRENT_PAGES, timeout), one_user())
+    cpu = server.cpu_s() - cpu
+    times, errors = summary["times"], summary["errors"] + browser_errors
+    results.append(row(f"concurrent.{n}_sessions", scale, times, errors=len(errors), error_examples=errors[:3],
+                       identical_numbers=summary["identical"], differing_steps=summary["differing"],
+                       steps_compared=summary["steps_compared"], wall_s=summary["wall_s"], server_cpu_s=cpu,
+                       server_peak_rss_mb=server.peak_mb, pages=CONCURRENT_PAGES,
+                       browser_p95_ms=pct(browser_times, 95), browser_p50_ms=pct(browser_times, 50),
+                       client="websocket sessions (benchmarks/sessions.py) + one Chromium tab"))
+    print(f"{scale:>4}x {n} sessions: {len(times)} page/filter times, p50 {pct(times, 50) or 0:.0f} p95 {pct(times, 95) or 0:.0f} ms, "
+          f"browser tab p95 {pct(browser_times, 95) or 0:.0f} ms, errors {len(errors)}, identical {summary['identical']} "
+          f"{summary['differing']}, wall {summary['wall_s']:.0f} s, server CPU {cpu:.0f} s, peak RSS {server.peak_mb:.0f} MB",
+          flush=True)
     server.peak_mb = max(before, server.peak_mb)
-    for c in contexts:
-        await c.close()
+    await context.close()
 
 
 def bench_browser(scale, db_path, runs, results, timeout=300, pages=PAGES, concurrency=(), on_page=None):

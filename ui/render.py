@@ -2,8 +2,6 @@
 the data behind it; text from the data always shown as text (never markdown or HTML)."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable, TypeVar
 
 import pandas as pd
@@ -39,37 +37,9 @@ T = TypeVar("T")
 CACHED_VIEWS = 256  # built charts and tables kept per server process (least recently used dropped)
 
 
-class _BuiltViews:
-    """A bounded, thread-safe LRU of built charts and tables shared by every session."""
-
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get_or_build(self, key: tuple, build: Callable[[], T]) -> T:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = build()  # outside the lock: two sessions may build the same view once each
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
 @st.cache_resource(show_spinner=False)
-def _built_views() -> _BuiltViews:
-    return _BuiltViews(CACHED_VIEWS)
-
-
-def _hashable(value):
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_hashable(v) for v in value]
-        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    return value
+def _built_views() -> ui_data.LRU:
+    return ui_data.LRU(CACHED_VIEWS)
 
 
 def built(name: str, ctx: Context, inputs: tuple, build: Callable[[], T]) -> T:
@@ -81,7 +51,7 @@ def built(name: str, ctx: Context, inputs: tuple, build: Callable[[], T]) -> T:
     it is built once and kept (a bounded LRU of ``CACHED_VIEWS``). ``inputs`` must name every
     value ``build`` depends on besides ``ctx``. The result is shared: never mutate it.
     """
-    key = (name, ctx.data_version, ctx.lang, ctx.mode, _hashable(inputs))
+    key = (name, ctx.data_version, ctx.lang, ctx.mode, ui_data.hashable(inputs))
     return _built_views().get_or_build(key, lambda: _final(build()))
 
 
@@ -108,6 +78,9 @@ def view_url(extra: dict | None = None) -> str:
 def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None, column_config: dict | None = None) -> None:
     """Render a chart: the figure (export 1920x1080 in the chosen format), its plain-language
     description, its data notes, the rows behind it, and its link, embed snippet and citation.
+
+    ``table``: the rows to show under the chart instead of ``chart.data`` (the same rows for
+    every showing of this chart: they are made readable once per chart).
     With ``?chart=<key>`` (embed links: ``?embed=true&chart=<key>``) only that chart is drawn."""
     from figures.cite import bibtex, embed_snippet, short_citation
 
@@ -126,12 +99,11 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     rows = table if table is not None else chart.data
     if rows is not None and not rows.empty:
         with st.expander(ctx.t("data_table")):
-            if table is None:  # the chart's own rows: made readable once per chart (charts are reused)
-                shown = chart.cache.get(("readable", ctx.lang))
-                if shown is None:
-                    shown = chart.cache[("readable", ctx.lang)] = readable(rows, ctx)
-            else:
-                shown = readable(rows, ctx)
+            # made readable once per chart and language (a chart is reused across reruns: the
+            # ``table`` passed with it must depend on the same inputs as the chart)
+            shown = chart.cache.get(("readable", ctx.lang))
+            if shown is None:
+                shown = chart.cache[("readable", ctx.lang)] = arrow_table(readable(rows, ctx))
             st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
     with st.expander(ctx.t("share_cite")):
         url = view_url()
@@ -177,6 +149,22 @@ def _numbers_as_text(series: pd.Series, column: str, ctx: Context) -> pd.Series:
     return series.map(lambda v: "" if pd.isna(v) else number(v, ctx.lang, 0 if whole else 2))
 
 
-def text_table(frame: pd.DataFrame, ctx: Context, **kwargs) -> None:
-    """A data frame shown for reading (readable values, no index)."""
-    st.dataframe(readable(frame, ctx), hide_index=True, width="stretch", **kwargs)
+def arrow_table(frame: pd.DataFrame):
+    """A frame as an Arrow table for ``st.dataframe`` (converted once when the table is reused:
+    Streamlit converts a pandas frame to Arrow on every rerun)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def text_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], ctx: Context, view: tuple[str, tuple] | None = None,
+               **kwargs) -> None:
+    """A data frame shown for reading (readable values, no index).
+
+    ``frame`` may be a function building it; with ``view=(name, inputs)`` the readable table is
+    built once per view, language and data version (:func:`built`), not on every rerun.
+    """
+    def make():
+        return arrow_table(readable(frame() if callable(frame) else frame, ctx))
+
+    st.dataframe(built(view[0], ctx, view[1], make) if view else make(), hide_index=True, width="stretch", **kwargs)

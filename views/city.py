@@ -49,13 +49,13 @@ else:
                 st.caption(plain(ctx.t("n_other_figures", n=int(row.n_alternatives))))
     if not others.empty:
         st.markdown(f"**{ctx.t('other_figures_title')}**")
-        text_table(pd.DataFrame({
+        text_table(lambda: pd.DataFrame({
             ctx.t("col_indicator"): [ctx.label("indicators", i) for i in others.indicator_id],
             ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in zip(others.value, others.unit)],
             ctx.t("col_year"): others.year.astype(int).astype(str),
             ctx.t("col_territory"): others.geo_unit,
             ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in zip(others.source_type, others.is_estimate)],
-            ctx.t("source"): others.publisher}), ctx)
+            ctx.t("source"): others.publisher}), ctx, view=("city-other-figures", (city_id,)))
     st.caption(ctx.t("choice_rule_short"))
 
 # --- trends ------------------------------------------------------------------------------
@@ -88,14 +88,13 @@ national = call("profile", "national_refugees", city_id)
 if refugees.empty:
     st.info(ctx.t("no_city_refugees", city=city))
 else:
-    shown = pd.DataFrame({ctx.t("col_indicator"): [ctx.label("indicators", i) for i in refugees.indicator_id],
+    text_table(lambda: pd.DataFrame({ctx.t("col_indicator"): [ctx.label("indicators", i) for i in refugees.indicator_id],
                           ctx.t("col_year"): refugees.year, ctx.t("col_value"): [fmt(v, u, ctx.lang) for v, u in
                                                                                  zip(refugees.value, refugees.unit)],
                           ctx.t("col_territory"): refugees.geo_unit, ctx.t("col_breakdown"): refugees.breakdown,
                           ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) for s, e in
                                                   zip(refugees.source_type, refugees.is_estimate)],
-                          ctx.t("source"): refugees.publisher})
-    text_table(shown, ctx)
+                          ctx.t("source"): refugees.publisher}), ctx, view=("city-refugee-figures", (city_id,)))
 if not national.empty:
     show(built("city-refugees", ctx, (city_id,), lambda: national_refugee_lines(national, ctx, city_id)), "refugees", ctx)
 
@@ -145,7 +144,7 @@ else:
             shown[ctx.t(f"peer_input_{key}")] = [
                 "" if pd.isna(v) else f"{fmt(v, unit, ctx.lang)} ({int(y)})" if pd.notna(y) else fmt(v, unit, ctx.lang)
                 for v, y in zip(peers[f"{key}_value_peer"], peers[f"{key}_year_peer"])]
-    text_table(pd.DataFrame(shown), ctx)
+    text_table(pd.DataFrame(shown), ctx, view=("city-peers", (city_id,)))
     st.page_link("views/compare.py", label=ctx.t("compare_with_peers"), icon=":material/bar_chart:",
                  query_params={"cities": ",".join([city_id, *peers.city_id])})
 
@@ -156,7 +155,7 @@ if changes.empty:
     st.info(ctx.t("since_2016_none", city=city))
 else:
     st.caption(ctx.t("since_2016_note"))
-    text_table(pd.DataFrame({
+    text_table(lambda: pd.DataFrame({
         ctx.t("col_indicator"): [ctx.label("indicators", i) for i in changes.indicator_id],
         ctx.t("col_profile_value"): [f"{fmt(v, u, ctx.lang)} ({y})" for v, u, y in
                                      zip(changes.profile_value, changes.unit, changes.profile_year)],
@@ -165,7 +164,7 @@ else:
         ctx.t("col_change"): ["" if pd.isna(c) else (fmt(c, u, ctx.lang) if u != "percent" else
                                                      f"{c:+.1f} {ctx.t('points')}") for c, u in zip(changes.change, changes.unit)],
         ctx.t("col_caveat"): ["⚠ " + "; ".join(ctx.t(f"change_{c}") for c in codes) if codes else "" for codes in changes.change_codes],
-        ctx.t("source"): changes.latest_publisher.fillna("")}), ctx)
+        ctx.t("source"): changes.latest_publisher.fillna("")}), ctx, view=("city-since-2016", (city_id,)))
 
 # --- gaps and national context -------------------------------------------------------------
 left, right = st.columns(2)

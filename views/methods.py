@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.rules import MAX_YEAR_GAP, OFFICIAL_GRACE_YEARS, SMALL_NUMBER_THRESHOLD
 from analytics.spatial import INDEX_REGISTRY, PERMUTATIONS
 from ui.data import lookup
-from ui.render import context, plain, readable
+from ui.render import context, plain, text_table
 
 ctx = context()
 st.title(ctx.t("methods_title"))
@@ -14,7 +14,7 @@ st.caption(ctx.t("data_version_line", version=info.data_version, built=info.buil
 
 st.header(ctx.t("concepts_header"))
 concepts = lookup("concepts")
-st.dataframe(concepts.assign(label=[ctx.label("concepts", c) for c in concepts.concept_id]), hide_index=True, width="stretch")
+text_table(lambda: concepts.assign(label=[ctx.label("concepts", c) for c in concepts.concept_id]), ctx, view=("methods-concepts", ()))
 st.markdown(ctx.t("comparability_rule", gap=MAX_YEAR_GAP))
 st.markdown(ctx.t("choice_rule", grace=OFFICIAL_GRACE_YEARS))
 st.markdown(ctx.t("small_number_rule", threshold=SMALL_NUMBER_THRESHOLD))
@@ -35,9 +35,9 @@ st.markdown(ctx.t("languages_note"))
 
 st.header(ctx.t("sources_header"))
 sources = lookup("sources")
-st.dataframe(readable(sources[["source_id", "publisher", "title", "source_type", "licence", "url", "retrieved_via", "n_rows"]]
-                      .assign(source_type=[ctx.label("source_types", s) for s in sources.source_type]), ctx),
-             hide_index=True, width="stretch", column_config={"url": st.column_config.LinkColumn("URL")})
+text_table(lambda: sources[["source_id", "publisher", "title", "source_type", "licence", "url", "retrieved_via", "n_rows"]]
+           .assign(source_type=[ctx.label("source_types", s) for s in sources.source_type]), ctx, view=("methods-sources", ()),
+           column_config={"url": st.column_config.LinkColumn("URL")})
 
 st.header(ctx.t("excluded_header"))
-st.dataframe(readable(lookup("excluded_observations"), ctx), hide_index=True, width="stretch")
+text_table(lambda: lookup("excluded_observations"), ctx, view=("methods-excluded", ()))

@@ -9,7 +9,7 @@ from figures.compare import standing_mark
 from figures.profile import coverage_bars
 from i18n import number, percent
 from ui.data import call, lookup
-from ui.render import built, context, link, plain, show
+from ui.render import arrow_table, built, context, link, plain, show
 from ui.selection import all_cities, city_selection
 
 ctx = context()
@@ -58,7 +58,7 @@ def city_table() -> pd.DataFrame:
     table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
     for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
         table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
-    return table
+    return arrow_table(table)
 
 
 table = built("overview-table", ctx, (), city_table)

@@ -71,14 +71,13 @@ else:
 
     st.header(ctx.t("segregation_indices"))
     indices = call("spatial", "segregation_indices", city_id, group_id, year, level)
-    shown = pd.DataFrame({
+    text_table(lambda: pd.DataFrame({
         ctx.t("col_index"): [ctx.t(f"index_{i}") for i in indices["index"]],
         ctx.t("col_value"): indices.value.round(3),
         ctx.t("col_p_value"): indices.p_value.round(3),
         ctx.t("col_units"): indices.n_units,
         ctx.t("col_caveat"): [ctx.caveat(c) if c else "" for c in indices.caveat_codes],
-        ctx.t("col_citation"): indices.citation})
-    text_table(shown, ctx)
+        ctx.t("col_citation"): indices.citation}), ctx, view=("spatial-indices", (city_id, group_id, year, level)))
     st.caption(ctx.t("indices_note"))
 
     levels = call("spatial", "indices_by_level", city_id, group_id, year)

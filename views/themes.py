@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.data import call, lookup
-from ui.render import built, context, plain
+from ui.render import arrow_table, built, context, plain
 from ui.selection import city_selection, founding_cities
 
 ctx = context()
@@ -24,7 +24,7 @@ def theme_tables() -> dict:
         table = table.reindex(columns=[c for c in selected if c in table.columns])
         shown = pd.DataFrame({ctx.city(c): [("" if pd.isna(v) else str(int(v))) for v in table[c]] for c in table.columns})
         shown.insert(0, ctx.t("col_indicator"), [ctx.label("indicators", i) for i in table.index])
-        out[theme_id] = (shown, [ctx.city(c) for c in selected if c not in table.columns])
+        out[theme_id] = (arrow_table(shown), [ctx.city(c) for c in selected if c not in table.columns])
     return out
 
 

@@ -1,0 +1,156 @@
+"""Concurrent sessions without a browser: websocket clients that speak Streamlit's protocol.
+
+Each simulated session is one websocket connection to ``/_stcore/stream`` (as the browser's),
+sending ``BackMsg.rerun_script`` (page by its URL path, query string, widget states) and
+reading ``ForwardMsg`` until ``script_finished``. The time of a step is from the request to
+``script_finished``: the server's page time as a user waits for it, without a browser drawing
+(a browser per session would measure 50 Chromium tabs drawing on the same 2 cores).
+
+A filter change is what the browser sends when a control changes: the widget's new value in
+``widget_states`` (selectbox: the option's label; multiselect: the labels; segmented control:
+the label in a list), found by the widget's key (``w:<param>:...``) in the page's deltas.
+
+"Same numbers": a SHA-256 of every plotly chart's spec and every metric's value after each
+step, compared across sessions.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+# page -> (widget key prefix, kind) of the filter changed in the session loop
+SESSION_FILTERS = {
+    "overview": ("cities", "multiselect"),
+    "city": ("city", "selectbox"),
+    "compare": ("indicator", "selectbox"),
+    "spatial": ("map", "segmented"),
+    "explorer": ("cities", "multiselect"),
+}
+
+
+class Session:
+    """One Streamlit session over a websocket."""
+
+    def __init__(self, port: int):
+        self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        self.ws = None
+        self.widgets: dict[str, object] = {}  # widget id -> element proto (last run)
+        self.last_exception = ""
+
+    async def open(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2**28,
+                                           open_timeout=60, ping_interval=None)
+
+    async def close(self):
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def run(self, page: str, query: str = "lang=en", widget_states=None, timeout: float = 300):
+        """Request a run of ``page``; returns (ms until script_finished, digest, exceptions)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = "" if page == "overview" else page
+        if widget_states is not None:
+            msg.rerun_script.widget_states.widgets.extend(widget_states)
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        digest, exceptions, widgets = hashlib.sha256(), 0, {}
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                what = element.WhichOneof("type")
+                if what == "plotly_chart":
+                    digest.update(element.plotly_chart.spec.encode())
+                elif what == "metric":
+                    digest.update(element.metric.body.encode())
+                elif what == "exception":
+                    exceptions += 1
+                    self.last_exception = f"{element.exception.type}: {element.exception.message}"[:300]
+                elif what in ("selectbox", "multiselect", "button_group"):
+                    proto = getattr(element, what)
+                    widgets[proto.id] = (what, proto)
+            elif kind == "script_finished":
+                # 0 = finished successfully; 1 = with error; 2 = rerun requested (another run follows)
+                if fwd.script_finished in (0, 1, 3):
+                    break
+        self.widgets = widgets
+        return (time.perf_counter() - start) * 1000, digest.hexdigest()[:16], exceptions
+
+    def changed(self, key: str, kind: str, step: int):
+        """Widget states with the filter ``key`` changed to another value (``step`` picks which)."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        for wid, (what, proto) in self.widgets.items():
+            if f"w:{key}:" not in wid:
+                continue
+            state = WidgetState(id=wid)
+            options = list(proto.options)
+            if what == "selectbox":
+                current = proto.raw_value if proto.HasField("raw_value") else (options[proto.default] if options else "")
+                others = [o for o in options if o != current] or options
+                state.string_value = others[step % len(others)]
+            elif what == "multiselect":
+                current = list(proto.raw_values) if len(proto.raw_values) else [options[i] for i in proto.default]
+                drop = current[step % len(current)] if len(current) > 1 else None
+                state.string_array_value.data.extend([o for o in current if o != drop] or options[:1])
+            else:  # segmented control (button_group)
+                labels = [o.content for o in proto.options]
+                current = [labels[i] for i in proto.default] if len(proto.default) else labels[:1]
+                others = [o for o in labels if o not in current] or labels
+                state.string_array_value.data.extend([others[step % len(others)]])
+            return [state]
+        raise LookupError(f"no {kind} widget for {key}")
+
+
+async def session_loop(port: int, pages, timeout: float, index: int):
+    """One session over ``pages``: load each, then change its filter. Returns steps and errors."""
+    steps, errors = [], []
+    session = Session(port)
+    try:
+        await session.open()
+        for page in pages:
+            try:
+                ms, digest, exc = await session.run(page, timeout=timeout)
+                steps.append((page, "load", ms, digest))
+                if exc:
+                    errors.append(f"session {index} {page}: {exc} exception(s): {session.last_exception}")
+                if page in SESSION_FILTERS:
+                    key, kind = SESSION_FILTERS[page]
+                    ms, digest, exc = await session.run(page, widget_states=session.changed(key, kind, 0), timeout=timeout)
+                    steps.append((page, "filter", ms, digest))
+                    if exc:
+                        errors.append(f"session {index} {page} filter: {exc} exception(s)")
+            except Exception as error:  # noqa: BLE001 - recorded, the loop goes on
+                errors.append(f"session {index} {page}: {type(error).__name__}: {str(error)[:200]}")
+    except Exception as error:  # noqa: BLE001
+        errors.append(f"session {index}: {type(error).__name__}: {str(error)[:200]}")
+    finally:
+        await session.close()
+    return steps, errors
+
+
+async def concurrent_sessions(port: int, n: int, pages, timeout: float = 300):
+    """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict."""
+    start = time.perf_counter()
+    results = await asyncio.gather(*(session_loop(port, pages, timeout, i) for i in range(n)))
+    wall = time.perf_counter() - start
+    times, errors, digests = [], [], {}
+    for i, (steps, errs) in enumerate(results):
+        errors += errs
+        for page, step, ms, digest in steps:
+            times.append(ms)
+            digests.setdefault((page, step), {})[i] = digest
+    differing = {f"{k[0]}/{k[1]}": len(set(v.values())) for k, v in digests.items() if len(set(v.values())) > 1}
+    identical = not differing and all(len(v) == n for v in digests.values()) and bool(digests)
+    return {"times": times, "errors": errors, "identical": identical, "differing": differing,
+            "steps_compared": len(digests), "wall_s": wall}
