@@ -235,6 +235,23 @@ def write_readme(results, scales):
         lines.append(f"| {r['name']} | {r['scale']}x | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} | {fmt(r['baseline_p95_ms'])} | "
                      f"{ratio} | {other.replace('|', '/')} |")
     readme.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    write_speed_section(results)
+
+
+SPEED_START, SPEED_END = "<!-- speed table: written by make bench -->", "<!-- end of speed table -->"
+
+
+def write_speed_section(results):
+    """The page table in the project README (between the two markers), from this run."""
+    from benchmarks.pages import speed_table
+
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if SPEED_START not in text or SPEED_END not in text:
+        return
+    before, rest = text.split(SPEED_START, 1)
+    after = rest.split(SPEED_END, 1)[1]
+    readme.write_text(before + SPEED_START + "\n" + speed_table(results) + "\n" + SPEED_END + after, encoding="utf-8")
 
 
 def save(results, scales, profiles=None):
