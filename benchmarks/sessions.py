@@ -139,10 +139,14 @@ async def session_loop(port: int, pages, timeout: float, index: int):
     return steps, errors
 
 
-async def concurrent_sessions(port: int, n: int, pages, timeout: float = 300):
-    """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict."""
+async def concurrent_sessions(port, n: int, pages, timeout: float = 300):
+    """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict.
+
+    ``port``: one server, or a list of ports of replicas (session ``i`` on ``ports[i % len]``:
+    what a load balancer with sticky sessions does, docs/scaling.md)."""
+    ports = list(port) if isinstance(port, (list, tuple)) else [port]
     start = time.perf_counter()
-    results = await asyncio.gather(*(session_loop(port, pages, timeout, i) for i in range(n)))
+    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i) for i in range(n)))
     wall = time.perf_counter() - start
     times, errors, digests = [], [], {}
     for i, (steps, errs) in enumerate(results):

@@ -26,12 +26,14 @@ def page_charts_zip(charts: list[Chart], lang: str = "en", page: str = "page", u
     with image_server(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         lines = [f"# {t('zip_readme_title', lang, page=page)}", "", url, ""]
         for name, chart in zip(names, charts):
-            for fmt in ("png", "svg"):
-                opts = {"format": fmt, **EXPORT}
-                archive.writestr(f"{name}.{fmt}", kaleido.calc_fig_sync(chart.figure, opts=opts))
+            archive.writestr(f"{name}.png", kaleido.calc_fig_sync(chart.figure, opts={"format": "png", **EXPORT}))
+            # SVG: vector for every chart; a map drawn with MapLibre (a canvas) is drawn again as
+            # vector polygons from the areas' geometry (figures.static_maps) where it has one
+            vector = chart.vector().figure if chart.vector else chart.figure
+            archive.writestr(f"{name}.svg", kaleido.calc_fig_sync(vector, opts={"format": "svg", **EXPORT}))
             lines += [f"## {name}: {chart.title}", "", chart.subtitle, "", chart.alt, "",
                       f"{t('source_is', lang, publisher=chart.source)}", ""]
-            if chart.kind == "map":
+            if chart.kind == "map" and not chart.vector:
                 lines += [t("zip_map_note", lang), ""]
         archive.writestr("README.md", "\n".join(lines))
     return buffer.getvalue()

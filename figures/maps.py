@@ -81,7 +81,13 @@ def choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Context, ti
            lang=ctx.lang, height=height)
     _fit(fig, geojson)
     alt = describe(list(zip(table.area_name, table[column])), "percent" if is_share else "index", ctx.lang, title, "")
-    return Chart(fig, f"map-{title}", title, subtitle, source, alt, table, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_choropleth
+
+        return static_choropleth(table, geojson, column, ctx, title, subtitle, legend_title, diverging, height)
+
+    return Chart(fig, f"map-{title}", title, subtitle, source, alt, table, kind="map", vector=vector)
 
 
 def categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str, subtitle: str, source: str,
@@ -102,7 +108,13 @@ def categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str
     _fit(fig, geojson)
     counts = frame.cluster.value_counts()
     alt = ctx.t("alt_lisa", what=title, n=len(frame), hh=int(counts.get("high_high", 0)), ll=int(counts.get("low_low", 0)))
-    return Chart(fig, f"clusters-{title}", title, subtitle, source, alt, frame, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_categorical_map
+
+        return static_categorical_map(frame, geojson, ctx, title, subtitle, source, height)
+
+    return Chart(fig, f"clusters-{title}", title, subtitle, source, alt, frame, kind="map", vector=vector)
 
 
 def boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, source: str, height: int = 560) -> Chart:
@@ -117,7 +129,13 @@ def boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, source:
     _fit(fig, geojson)
     alt = ctx.t("alt_boundaries", what=title, n=len(ids))
     data = pd.DataFrame({"area_id": ids, "area_name": names})
-    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_boundary_map
+
+        return static_boundary_map(geojson, ctx, title, subtitle, source, height)
+
+    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map", vector=vector)
 
 
 def world_background(world: dict) -> go.Choroplethmap:

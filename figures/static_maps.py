@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from figures.context import Context
-from figures.style import DIVERGING, SEQUENTIAL, Chart, describe, finish, source_line
+from figures.style import DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, source_line
 from i18n import is_rtl, number, percent
 
 OUTLINE = "white"
@@ -136,3 +136,31 @@ def static_boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, 
     alt = ctx.t("alt_boundaries", what=title, n=len(ids))
     return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt,
                  pd.DataFrame({"area_id": ids, "area_name": names}), kind="map")
+
+
+def static_categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str, subtitle: str, source: str,
+                           height: int | None = None) -> Chart:
+    """Areas coloured by LISA cluster, as :func:`figures.maps.categorical_map`, drawn as vector
+    polygons (one legend entry per category with its count)."""
+    fig = go.Figure()
+    clusters = dict(zip(frame.area_id, frame.cluster))
+    names = dict(zip(frame.area_id, frame.area_name))
+    shown = set()
+    counts = frame.cluster.value_counts()
+    for feature in geojson["features"]:
+        area_id = feature["properties"]["area_id"]
+        category = clusters.get(area_id)
+        colour = LISA_COLOURS.get(category, NO_DATA)
+        label = f"{ctx.t(f'lisa_{category}')} ({int(counts.get(category, 0))})" if category in LISA_COLOURS else ""
+        x, y = polygon_xy(feature["geometry"])
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colour, line={"color": OUTLINE, "width": 0.6},
+                                 hoveron="fills", text=f"<b>{names.get(area_id, area_id)}</b><br>{label}", hoverinfo="text",
+                                 name=label, legendgroup=category or "none",
+                                 showlegend=bool(label) and category not in shown))
+        if label:
+            shown.add(category)
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height or {"print": 520, "presenter": 700}.get(ctx.mode, 600))
+    _frame_axes(fig, geojson)
+    alt = ctx.t("alt_lisa", what=title, n=len(frame), hh=int(counts.get("high_high", 0)), ll=int(counts.get("low_low", 0)))
+    return Chart(fig, f"clusters-{title}", title, subtitle, source, alt, frame, kind="map")

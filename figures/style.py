@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -85,6 +86,9 @@ class Chart:
     kind: str = "chart"  # bar, line, scatter, map, heatmap: briefs and slides use it
     notes: list[str] = field(default_factory=list)  # caveats and data notes (speaker notes, captions)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived once (readable rows, ...)
+    # For maps drawn with MapLibre (a WebGL canvas: its SVG embeds a bitmap): the same chart drawn
+    # as vector polygons (figures.static_maps), used for SVG exports. None: the figure itself.
+    vector: Callable[[], "Chart"] | None = field(default=None, repr=False, compare=False)
 
 
 def font_size(mode: str) -> int:

@@ -31,3 +31,36 @@ def test_page_charts_zip(con):
     assert "<svg" in svg and "abc123def456" in svg
     readme = archive.read("README.md").decode()
     assert "Source : " in readme and chart.source in readme
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("chromium"), reason="kaleido needs Debian's chromium")
+@pytest.mark.parametrize("kind", ["share", "lisa", "boundaries"])
+def test_map_svg_in_the_zip_is_vector(con, kind):
+    """A district map (MapLibre, a WebGL canvas) goes into the ZIP as SVG paths drawn from the
+    areas' geometry: no embedded bitmap, every area a path, the title and source as text."""
+    from analytics import spatial
+    from briefs.content import area_geojson
+    from briefs.page_charts import page_charts_zip
+    from figures import maps
+    from i18n import t
+
+    ctx = Context(lang="ar", data_version="abc123def456", labels=reference.labels(con))
+    table = spatial.area_table(con, "madrid")
+    level = table.attrs["selection"]["area_level"]
+    geojson = area_geojson(con, "madrid", level)
+    if kind == "share":
+        chart = maps.choropleth(table, geojson, "share_pct", ctx, "Madrid", "sub", "%")
+    elif kind == "lisa":
+        lisa = spatial.lisa_table(con, "madrid")
+        lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
+        chart = maps.categorical_map(lisa, geojson, ctx, "Madrid", "sub", "INE")
+    else:
+        chart = maps.boundary_map(geojson, ctx, "Madrid", "sub", "INE")
+    assert chart.vector is not None
+    archive = zipfile.ZipFile(io.BytesIO(page_charts_zip([chart], "ar", "spatial", "http://127.0.0.1/spatial")))
+    svg = archive.read([n for n in archive.namelist() if n.endswith(".svg")][0]).decode()
+    assert "<image" not in svg, "the map SVG embeds a bitmap"
+    assert svg.count("<path") >= len(geojson["features"])
+    assert "abc123def456" in svg and "Madrid" in svg
+    assert t("zip_map_note", "ar") not in archive.read("README.md").decode()  # no "the SVG holds an image" note
