@@ -41,6 +41,7 @@ build: $(VENV)/.installed
 ## synthetic databases cached in /tmp/mc2cm-bench): benchmarks/results.json, README.md, ANALYSIS.md
 bench: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100 --runs 10 --page-runs 5 --concurrency 20 50
+	MC2CM_DB=$(DB) $(PY) -m benchmarks.briefs > benchmarks/briefs_1x.txt && cat benchmarks/briefs_1x.txt
 
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core

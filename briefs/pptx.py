@@ -51,9 +51,31 @@ def _paragraphs(frame, texts, lang: str, size: int, bold: bool = False, colour: 
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.color.rgb = _rgb(colour)
+        _fonts(run, rtl)
         if rtl:
             p.alignment = PP_ALIGN.RIGHT
             p._p.get_or_add_pPr().set("rtl", "1")
+
+
+# The fonts the PDF and chart images use (fonts-noto-core, SIL OFL 1.1), named on every run: without
+# them a viewer picks a fallback per run, and LibreOffice drew an Arabic subtitle containing an en
+# dash ("1994–2017 · ...") in a font without Arabic glyphs (boxes). Viewers without Noto substitute.
+LATIN_FONT, ARABIC_FONT = "Noto Sans", "Noto Sans Arabic"
+
+
+def _fonts(run, rtl: bool) -> None:
+    from pptx.oxml.ns import qn
+
+    run.font.name = LATIN_FONT  # a:latin
+    rpr = run._r.get_or_add_rPr()
+    for tag in ("a:cs",):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    cs = rpr.makeelement(qn("a:cs"), {"typeface": ARABIC_FONT})
+    rpr.find(qn("a:latin")).addnext(cs)  # schema order: latin, ea, cs
+    if rtl:
+        rpr.set("lang", "ar")
 
 
 def _textbox(slide, left, top, width, height, texts, lang, size, bold=False, colour="#1B2631"):

@@ -169,7 +169,11 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
     lines = max(1, len(_wrap(source_text, width)))
     bottom = 56 + int(lines * size * 1.35) + (40 if legend_bottom else 0)
     fig.update_layout(
-        title={"text": f"<b>{_escape(title)}</b>", "subtitle": {"text": _escape(subtitle), "font": {"size": size, "color": MUTED}},
+        # the subtitle wrapped to the frame (about 1500 px of text at this font size): a long
+        # reference line ran past the right edge of the 1920x1080 export
+        title={"text": f"<b>{_escape(title)}</b>",
+               "subtitle": {"text": "<br>".join(_wrap(_escape(subtitle), max(60, 1500 // size))),
+                            "font": {"size": size, "color": MUTED}},
                "x": 0.99 if rtl else 0.01, "xanchor": "right" if rtl else "left", "xref": "container",
                "y": 0.98, "yanchor": "top", "yref": "container", "automargin": True,
                "font": {"size": size + 6, "color": TEXT}},

@@ -231,3 +231,18 @@ def test_readable_tables_have_no_raw_values():
     text = " ".join(map(str, out.values.ravel()))
     assert "True" not in text and "False" not in text and "None" not in text
     assert "yes" in text and "2019, 2020" in text and "estimate or approximate figure" in text
+
+
+def test_a_long_subtitle_is_wrapped_inside_the_frame():
+    """A reference line of 170 characters ran past the right edge of the 1920x1080 export."""
+    import plotly.graph_objects as go
+
+    from figures.style import _escape, finish, font_size
+
+    subtitle = "Référence : Ressortissants étrangers, Commune (ville proprement dite), 2025. Bleu = comparable ; " \
+               "gris = concept, territoire ou définition différents ; hachuré = plus de 2 ans d'écart avec 2025"
+    for mode in ("screen", "presenter", "print"):
+        fig = finish(go.Figure(), title="T", subtitle=subtitle, source="S", mode=mode, lang="fr")
+        lines = fig.layout.title.subtitle.text.split("<br>")
+        assert len(lines) >= 2 and all(len(line) <= max(60, 1500 // font_size(mode)) for line in lines)
+        assert " ".join(lines).split() == _escape(subtitle).split()  # every word kept, in order

@@ -174,6 +174,17 @@ def test_arabic_slide_titles_run_right_to_left(con):
     deck = _deck(data)
     title = deck.slides[1].shapes[0].text_frame.paragraphs[0]._p
     assert title.pPr.get("rtl") == "1" and title.pPr.get("algn") == "r"
+    # every text run names its Latin and Arabic fonts (a viewer's per-run fallback drew boxes
+    # for an Arabic subtitle holding an en dash)
+    from pptx.oxml.ns import qn
+
+    runs = [r for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs]
+    assert runs
+    for run in runs:
+        rpr = run._r.rPr
+        assert rpr.find(qn("a:latin")).get("typeface") == "Noto Sans"
+        assert rpr.find(qn("a:cs")).get("typeface") == "Noto Sans Arabic"
 
 
 # --------------------------------------------------------------------------- command line
