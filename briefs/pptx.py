@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 
 from briefs.content import Brief, Section
 from briefs.images import MissingDependency, charts_png
-from figures.style import EXPORT, Chart
+from figures.style import EXPORT, Chart, without_frame_text
 from i18n import is_rtl, t
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -200,7 +201,9 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
 
     charts = brief.charts
     pictures = [c for c in charts if c.kind not in NATIVE_KINDS]
-    images = dict(zip(map(id, pictures), charts_png(pictures, EXPORT["width"], EXPORT["scale"], height=EXPORT["height"],
+    # the slide's own text boxes carry title, subtitle and source: the picture is the plot alone
+    bare = [replace(c, figure=without_frame_text(c.figure)) for c in pictures]
+    images = dict(zip(map(id, pictures), charts_png(bare, EXPORT["width"], EXPORT["scale"], height=EXPORT["height"],
                                                     progress=progress))) if pictures else {}
     section_of = {id(c): s for s in brief.sections for c in s.charts}
     for chart in charts:
@@ -217,7 +220,8 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
         if shape is None:
             png = images.get(id(chart))
             if png is None:
-                png = charts_png([chart], EXPORT["width"], EXPORT["scale"], height=EXPORT["height"])[0]
+                png = charts_png([replace(chart, figure=without_frame_text(chart.figure))], EXPORT["width"], EXPORT["scale"],
+                                 height=EXPORT["height"])[0]
             pic_h = height
             pic_w = pic_h * 16 / 9
             slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W - pic_w) / 2), Inches(top), Inches(pic_w), Inches(pic_h))

@@ -152,6 +152,19 @@ def value_axis(fig: go.Figure, unit: str, axis: str = "y", lang: str = "en") -> 
         fig.update_layout(separators=".,")
 
 
+SOURCE_ANNOTATION = "source_line"  # the name of finish()'s source annotation (slides drop it: the slide has its own)
+
+
+def without_frame_text(fig: go.Figure) -> go.Figure:
+    """A copy of a finished figure without its title, subtitle and source line (for a slide,
+    whose own text boxes carry them): the plot gets the whole picture."""
+    bare = go.Figure(fig)
+    bare.update_layout(title={"text": "", "subtitle": {"text": ""}},
+                       margin={"t": 30, "b": max(40, (bare.layout.margin.b or 0) - 60)})
+    bare.layout.annotations = [a for a in bare.layout.annotations if a.name != SOURCE_ANNOTATION]
+    return bare
+
+
 def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_version: str = "", mode: str = "screen",
            lang: str = "en", height: int | None = None, legend_bottom: bool = False) -> go.Figure:
     """Title, subtitle, legend and source line drawn inside the frame (pixel margins).
@@ -188,7 +201,7 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
         hoverlabel={"font": {"family": FONT_FAMILY}, "align": "right" if rtl else "left"},
     )
     if source_text:
-        fig.add_annotation(text="<br>".join(_wrap(_escape(source_text), width)),
+        fig.add_annotation(text="<br>".join(_wrap(_escape(source_text), width)), name=SOURCE_ANNOTATION,
                            xref="paper", yref="paper", x=1 if rtl else 0, y=0, yshift=-(bottom - 8),
                            xanchor="right" if rtl else "left", yanchor="bottom", showarrow=False,
                            align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})

@@ -246,3 +246,18 @@ def test_a_long_subtitle_is_wrapped_inside_the_frame():
         lines = fig.layout.title.subtitle.text.split("<br>")
         assert len(lines) >= 2 and all(len(line) <= max(60, 1500 // font_size(mode)) for line in lines)
         assert " ".join(lines).split() == _escape(subtitle).split()  # every word kept, in order
+
+
+def test_a_slide_picture_drops_the_frame_text_the_slide_already_has():
+    import plotly.graph_objects as go
+
+    from figures.style import SOURCE_ANNOTATION, finish, without_frame_text
+
+    fig = finish(go.Figure(go.Bar(x=[1], y=["a"], orientation="h")), title="Title", subtitle="Sub", source="INE",
+                 data_version="v1")
+    fig.add_annotation(text="a panel title", x=0, y=1, showarrow=False)
+    bare = without_frame_text(fig)
+    assert not bare.layout.title.text and not bare.layout.title.subtitle.text
+    assert [a.text for a in bare.layout.annotations] == ["a panel title"]
+    assert any(a.name == SOURCE_ANNOTATION for a in fig.layout.annotations)  # the original keeps its source line
+    assert fig.layout.title.text == "<b>Title</b>"
