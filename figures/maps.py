@@ -175,7 +175,13 @@ def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subt
     w, h = _plot_box(fig)
     fig.update_layout(map={"style": MAP_STYLE, **view((lon0, lat0, lon1, lat1), w, h)}, showlegend=False)
     alt = describe([(ctx.city(r.city_id), r.value) for r in frame.itertuples()], "percent", ctx.lang, title, "")
-    return Chart(fig, "network-map", title, subtitle, source, alt, frame, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_network_map
+
+        return static_network_map(frame, world, ctx, title, subtitle, source, alt, 560)
+
+    return Chart(fig, "network-map", title, subtitle, source, alt, frame, kind="map", vector=vector)
 
 
 def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context, title: str, subtitle: str,
@@ -215,4 +221,10 @@ def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context
     for annotation in fig.layout.annotations[:len(cities)]:
         annotation.font.size = font_size(ctx.mode)
     alt = ctx.t("alt_small_multiples", what=title, n=len(cities), cities=", ".join(ctx.city(c) for c in cities))
-    return Chart(fig, "small-multiples", title, subtitle, source, alt, small, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_small_multiples
+
+        return static_small_multiples(small, geojsons, ctx, title, subtitle, column, cols, height, source, alt)
+
+    return Chart(fig, "small-multiples", title, subtitle, source, alt, small, kind="map", vector=vector)

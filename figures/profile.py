@@ -56,7 +56,13 @@ def world_origins_map(world_table: pd.DataFrame, world: dict, ctx: Context, city
            mode=ctx.mode, lang=ctx.lang, height=560)
     fig.update_layout(map={"style": MAP_STYLE, "center": {"lon": 15, "lat": 25}, "zoom": 0.35})
     alt = describe(list(zip(world_table.origin, world_table.value)), "persons", ctx.lang, title, "")
-    return Chart(fig, f"{city_id}-origins-world", title, subtitle, source, alt, world_table, kind="map")
+
+    def vector() -> Chart:
+        from figures.static_maps import static_world_origins_map
+
+        return static_world_origins_map(world_table, world, ctx, title, subtitle, source + "; Natural Earth", alt, 560)
+
+    return Chart(fig, f"{city_id}-origins-world", title, subtitle, source, alt, world_table, kind="map", vector=vector)
 
 
 def national_refugee_lines(national: pd.DataFrame, ctx: Context, city_id: str) -> Chart:

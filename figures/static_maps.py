@@ -1,5 +1,6 @@
-"""District maps drawn as plain vector shapes: each area a filled polygon (``go.Scatter``
-with ``fill="toself"``) on longitude/latitude axes, without MapLibre.
+"""Maps drawn as plain vector shapes (district maps, small multiples, world and network maps): each
+area or country a filled polygon (``go.Scatter`` with ``fill="toself"``) on longitude/latitude axes,
+without MapLibre.
 
 Why: a MapLibre map (``go.Choroplethmap``) is drawn on a WebGL canvas, so its SVG export
 embeds a bitmap and its size and zoom are fixed for one frame; these maps are SVG paths
@@ -164,3 +165,103 @@ def static_categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, tit
     _frame_axes(fig, geojson)
     alt = ctx.t("alt_lisa", what=title, n=len(frame), hh=int(counts.get("high_high", 0)), ll=int(counts.get("low_low", 0)))
     return Chart(fig, f"clusters-{title}", title, subtitle, source, alt, frame, kind="map")
+
+
+def static_small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context, title: str, subtitle: str,
+                           column: str, cols: int, height: int, source: str, alt: str) -> Chart:
+    """One small map per city, as :func:`figures.maps.small_multiples`, drawn as vector polygons
+    (each panel on its own hidden axes with the aspect of its centre latitude)."""
+    from plotly.subplots import make_subplots
+
+    cities = [c for c in dict.fromkeys(small.city_id) if c in geojsons]
+    rows = math.ceil(max(len(cities), 1) / cols)
+    bins = small.attrs.get("bins", [])
+    k = len(bins) if column == "class_index" else int(small[column].max() + 1 if not small.empty else 1)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[ctx.city(c) for c in cities],
+                        horizontal_spacing=0.01, vertical_spacing=0.08 / rows)
+    for i, cid in enumerate(cities):
+        row, col = i // cols + 1, i % cols + 1
+        values = dict(zip(small[small.city_id == cid].area_id, small[small.city_id == cid][column]))
+        for feature in geojsons[cid]["features"]:
+            value = values.get(feature["properties"]["area_id"])
+            colour = NO_DATA if value is None or pd.isna(value) else \
+                sample_colorscale(SEQUENTIAL, [float(value) / max(k - 1, 1)])[0]
+            x, y = polygon_xy(feature["geometry"])
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colour,
+                                     line={"color": OUTLINE, "width": 0.3}, hoverinfo="skip", showlegend=False),
+                          row=row, col=col)
+        x0, y0, x1, y1 = _bounds(geojsons[cid])
+        ratio = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
+        axis = "" if i == 0 else str(i + 1)
+        fig.update_layout({f"xaxis{axis}": {"visible": False, "range": [x0, x1], "constrain": "domain"},
+                           f"yaxis{axis}": {"visible": False, "range": [y0, y1], "scaleanchor": f"x{axis}",
+                                            "scaleratio": ratio, "constrain": "domain"}})
+    if column == "class_index" and bins:
+        fig.add_trace(_colourbar_trace(0, max(k - 1, 1), SEQUENTIAL, ctx.t("share_pct_short"), "", is_rtl(ctx.lang)),
+                      row=1, col=1)
+        fig.data[-1].marker.colorbar.update(tickvals=list(range(len(bins))), ticktext=[f"≤ {b:.0f}%" for b in bins])
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    fig.update_layout(showlegend=False)
+    return Chart(fig, "small-multiples", title, subtitle, source, alt, small, kind="map")
+
+
+def _world_polygons(fig: go.Figure, world: dict, colours: dict[str, str], bounds: tuple | None = None) -> None:
+    """Countries as filled polygons (one trace per country; only those meeting ``bounds``)."""
+    for feature in world["features"]:
+        x, y = polygon_xy(feature["geometry"])
+        if bounds is not None:
+            xs = [v for v in x if v is not None]
+            ys = [v for v in y if v is not None]
+            if not xs or max(xs) < bounds[0] or min(xs) > bounds[2] or max(ys) < bounds[1] or min(ys) > bounds[3]:
+                continue
+        iso = feature["properties"].get("iso3")
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colours.get(iso, "#EEF1F4"),
+                                 line={"color": "#C9CED6" if iso not in colours else OUTLINE, "width": 0.4},
+                                 hoverinfo="skip", showlegend=False))
+
+
+def _frame_box(fig: go.Figure, x0: float, y0: float, x1: float, y1: float) -> None:
+    ratio = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
+    fig.update_xaxes(visible=False, range=[x0, x1], constrain="domain")
+    fig.update_yaxes(visible=False, range=[y0, y1], scaleanchor="x", scaleratio=ratio, constrain="domain")
+    fig.update_layout(showlegend=False, hovermode="closest")
+
+
+def static_world_origins_map(world_table: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str,
+                             source: str, alt: str, height: int) -> Chart:
+    """Countries shaded by the number of migrants from each origin, as
+    :func:`figures.profile.world_origins_map`, drawn as vector polygons (equirectangular)."""
+    values = dict(zip(world_table.iso3, world_table.value.astype(float)))
+    vmin, vmax = (min(values.values()), max(values.values())) if values else (0.0, 1.0)
+    span = (vmax - vmin) or 1.0
+    colours = {iso: sample_colorscale("Viridis", [(v - vmin) / span])[0] for iso, v in values.items()}
+    fig = go.Figure()
+    _world_polygons(fig, world, colours)
+    fig.add_trace(_colourbar_trace(vmin, vmax, "Viridis", ctx.t("unit_persons"), "", is_rtl(ctx.lang)))
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    _frame_box(fig, -170, -58, 180, 84)
+    return Chart(fig, "origins-world", title, subtitle, source, alt, world_table, kind="map")
+
+
+def static_network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str, source: str,
+                       alt: str, height: int) -> Chart:
+    """The network's cities on the countries around them, as :func:`figures.maps.network_map`,
+    drawn as vector shapes: marker size = population, colour = latest migrant share (grey: not known)."""
+    lon0, lon1 = frame.lon.min() - 3, frame.lon.max() + 3
+    lat0, lat1 = frame.lat.min() - 2, frame.lat.max() + 2
+    fig = go.Figure()
+    _world_polygons(fig, world, {}, bounds=(lon0, lat0, lon1, lat1))
+    size = (frame.population.fillna(frame.population.median() if frame.population.notna().any() else 1e6) ** 0.5) / 60
+    known = frame.value.notna()
+    fig.add_trace(go.Scatter(x=frame.lon[~known], y=frame.lat[~known], mode="markers", hoverinfo="skip",
+                             marker={"size": size[~known].clip(8, 45), "color": "#B0B7BF", "line": {"color": "white", "width": 1}}))
+    fig.add_trace(go.Scatter(x=frame.lon[known], y=frame.lat[known], mode="markers", hoverinfo="skip",
+                             marker={"size": size[known].clip(8, 45), "color": frame.value[known], "colorscale": SEQUENTIAL,
+                                     "cmin": 0, "cmax": 50, "line": {"color": "white", "width": 1},
+                                     "colorbar": {"title": {"text": ctx.t("migrant_share_pct")}, "thickness": 14}}))
+    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
+           lang=ctx.lang, height=height)
+    _frame_box(fig, lon0, lat0, lon1, lat1)
+    return Chart(fig, "network-map", title, subtitle, source, alt, frame, kind="map")

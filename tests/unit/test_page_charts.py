@@ -35,7 +35,7 @@ def test_page_charts_zip(con):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="kaleido needs Debian's chromium")
-@pytest.mark.parametrize("kind", ["share", "lisa", "boundaries"])
+@pytest.mark.parametrize("kind", ["share", "lisa", "boundaries", "small_multiples"])
 def test_map_svg_in_the_zip_is_vector(con, kind):
     """A district map (MapLibre, a WebGL canvas) goes into the ZIP as SVG paths drawn from the
     areas' geometry: no embedded bitmap, every area a path, the title and source as text."""
@@ -55,8 +55,13 @@ def test_map_svg_in_the_zip_is_vector(con, kind):
         lisa = spatial.lisa_table(con, "madrid")
         lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
         chart = maps.categorical_map(lisa, geojson, ctx, "Madrid", "sub", "INE")
-    else:
+    elif kind == "boundaries":
         chart = maps.boundary_map(geojson, ctx, "Madrid", "sub", "INE")
+    else:
+        small = spatial.small_multiples(con, 6, ["madrid", "vienna"])
+        geojsons = {c: area_geojson(con, c, p.area_level.iloc[0]) for c, p in small.groupby("city_id")}
+        chart = maps.small_multiples(small, geojsons, ctx, "Madrid", "sub")
+        geojson = {"features": [f for g in geojsons.values() for f in g["features"]]}
     assert chart.vector is not None
     archive = zipfile.ZipFile(io.BytesIO(page_charts_zip([chart], "ar", "spatial", "http://127.0.0.1/spatial")))
     svg = archive.read([n for n in archive.namelist() if n.endswith(".svg")][0]).decode()
@@ -64,3 +69,28 @@ def test_map_svg_in_the_zip_is_vector(con, kind):
     assert svg.count("<path") >= len(geojson["features"])
     assert "abc123def456" in svg and "Madrid" in svg
     assert t("zip_map_note", "ar") not in archive.read("README.md").decode()  # no "the SVG holds an image" note
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("chromium"), reason="kaleido needs Debian's chromium")
+def test_world_and_network_maps_have_vector_svg(con):
+    """The two world maps (MapLibre) go into the ZIP as vector country polygons and markers."""
+    from analytics import origins
+    from briefs.page_charts import page_charts_zip
+    from figures import maps
+    from figures.profile import world_origins_map
+
+    ctx = Context(lang="en", data_version="abc123def456", labels=reference.labels(con))
+    world = reference.world_countries(con)
+    world_chart = world_origins_map(origins.world_map_table(con, "lisbon"), world, ctx, "lisbon", "INE")
+    frame = reference.cities(con).merge(
+        compare.compare_cities(con, "foreign_citizens_share")[["city_id", "value", "indicator_id", "year_used", "concept",
+                                                              "geo_unit", "publisher"]], on="city_id").merge(
+        compare.compare_cities(con, "population_total")[["city_id", "value", "year_used"]].rename(
+            columns={"value": "population", "year_used": "pop_year"}), on="city_id")
+    network = maps.network_map(frame, world, ctx, "Network", "sub")
+    archive = zipfile.ZipFile(io.BytesIO(page_charts_zip([world_chart, network], "en", "overview", "u")))
+    svgs = [archive.read(n).decode() for n in sorted(archive.namelist()) if n.endswith(".svg")]
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert "<image" not in svg and svg.count("<path") > 50 and "abc123def456" in svg
