@@ -554,6 +554,34 @@ async def _concurrent(browser, server, n, scale, results, timeout):
     await context.close()
 
 
+def bench_replicas(db_path, results, sessions=(20, 50), processes=(1, 2), timeout=300):
+    """Concurrent websocket sessions (no browser) on one app process and on several processes
+    serving the same read-only database, sessions split between them as a load balancer with
+    sticky sessions does (docs/scaling.md). Every process first serves each view once."""
+    from benchmarks.sessions import concurrent_sessions
+
+    for count in processes:
+        servers = [Server(db_path) for _ in range(count)]
+        try:
+            for server in servers:
+                server.wait_port()
+            ports = [server.port for server in servers]
+            for port in ports:
+                asyncio.run(concurrent_sessions(port, 1, CONCURRENT_PAGES, timeout))
+            for n in sessions:
+                r = asyncio.run(concurrent_sessions(ports, n, CONCURRENT_PAGES, timeout))
+                name = f"concurrent.{n}_sessions_{count}_process{'es' if count > 1 else ''}"
+                results.append(row(name, 1, r["times"], errors=len(r["errors"]), error_examples=r["errors"][:3],
+                                   identical_numbers=r["identical"], differing_steps=r["differing"], wall_s=r["wall_s"],
+                                   server_peak_rss_mb=sum(server.peak_mb for server in servers), pages=CONCURRENT_PAGES,
+                                   client=f"websocket sessions only, {count} app process(es), sessions split between them"))
+                print(f"   1x {n} sessions on {count} process(es): p95 {pct(r['times'], 95):.0f} ms, errors {len(r['errors'])}, "
+                      f"identical {r['identical']}", flush=True)
+        finally:
+            for server in servers:
+                server.stop()
+
+
 def bench_browser(scale, db_path, runs, results, timeout=300, pages=PAGES, concurrency=(), on_page=None):
     if not Path(CHROMIUM).exists():
         print("no /usr/bin/chromium: browser benchmarks skipped", flush=True)

@@ -301,6 +301,9 @@ def main(argv=None):
             pages.bench_browser(scale, db, args.page_runs if scale < 100 else min(args.page_runs, 5), results,
                                 timeout=120 if scale < 100 else 400, concurrency=args.concurrency if scale == 1 else ())
             save(results, args.scales, profiles)
+        if scale == 1 and args.concurrency:
+            pages.bench_replicas(db, results, sessions=args.concurrency)
+            save(results, args.scales, profiles)
     return 0
 
 
