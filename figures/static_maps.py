@@ -235,10 +235,10 @@ def static_world_origins_map(world_table: pd.DataFrame, world: dict, ctx: Contex
     values = dict(zip(world_table.iso3, world_table.value.astype(float)))
     vmin, vmax = (min(values.values()), max(values.values())) if values else (0.0, 1.0)
     span = (vmax - vmin) or 1.0
-    colours = {iso: sample_colorscale("Viridis", [(v - vmin) / span])[0] for iso, v in values.items()}
+    colours = {iso: sample_colorscale(SEQUENTIAL, [(v - vmin) / span])[0] for iso, v in values.items()}
     fig = go.Figure()
     _world_polygons(fig, world, colours)
-    fig.add_trace(_colourbar_trace(vmin, vmax, "Viridis", ctx.t("unit_persons"), "", is_rtl(ctx.lang)))
+    fig.add_trace(_colourbar_trace(vmin, vmax, SEQUENTIAL, ctx.t("unit_persons"), "", is_rtl(ctx.lang)))
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=height)
     _frame_box(fig, -170, -58, 180, 84)

@@ -4,6 +4,7 @@ and every session saw the same charts and metrics (shared caches must not leak b
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from urllib.parse import urlparse
 
 import pytest
@@ -11,12 +12,19 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
+def _run(coroutine):
+    """Run the client on its own event loop in a worker thread (Playwright's sync API, used by the
+    other end-to-end tests, keeps an event loop running in the main thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_concurrent_sessions_see_the_same_numbers(server):
     from benchmarks.pages import CONCURRENT_PAGES
     from benchmarks.sessions import concurrent_sessions
 
     port = urlparse(server).port
-    result = asyncio.run(concurrent_sessions(port, 4, CONCURRENT_PAGES, timeout=120))
+    result = _run(concurrent_sessions(port, 4, CONCURRENT_PAGES, timeout=120))
     assert result["errors"] == []
     assert len(result["times"]) == 4 * 2 * len(CONCURRENT_PAGES)  # a load and a filter change per page
     assert result["identical"], result["differing"]
@@ -38,5 +46,5 @@ def test_a_filter_change_changes_what_is_shown(server):
         finally:
             await session.close()
 
-    before, after, exceptions = asyncio.run(run())
+    before, after, exceptions = _run(run())
     assert exceptions == 0 and before != after
