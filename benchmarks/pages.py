@@ -266,16 +266,6 @@ DRAWN_JS = """(expected) => {
   const drawn = [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.querySelector('.main-svg, canvas')).length;
   return drawn >= expected;
 }"""
-DIGEST_JS = """async () => {
-  const parts = [];
-  for (const g of document.querySelectorAll('.js-plotly-plot')) {
-    for (const t of (g.data || [])) parts.push(JSON.stringify([t.type, t.name, t.x, t.y, t.z, t.values, t.locations, t.text]));
-  }
-  for (const m of document.querySelectorAll('[data-testid="stMetricValue"]')) parts.push(m.innerText);
-  const bytes = new TextEncoder().encode(parts.join('|'));
-  const hash = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(hash)].map(b => b.toString(16).padStart(2, '0')).join('').slice(0, 16) + ':' + parts.length;
-}"""
 COUNTS_JS = """() => ({nodes: document.getElementsByTagName('*').length,
   charts: document.querySelectorAll('.js-plotly-plot').length,
   exceptions: document.querySelectorAll('[data-testid="stException"]').length})"""

@@ -61,10 +61,21 @@ def _frame_axes(fig: go.Figure, geojson: dict) -> None:
     """Hidden axes with the aspect of the map's centre latitude, fitted to the plotting area."""
     x0, y0, x1, y1 = _bounds(geojson)
     pad_x, pad_y = (x1 - x0) * 0.02, (y1 - y0) * 0.02
+    _frame_box(fig, x0 - pad_x, y0 - pad_y, x1 + pad_x, y1 + pad_y)
+
+
+def _box_axes(x0: float, y0: float, x1: float, y1: float, x_name: str = "x") -> tuple[dict, dict]:
+    """Hidden x and y axis settings showing the box at the true aspect of its centre latitude
+    (equirectangular: ``scaleratio = 1 / cos(latitude)``), fitted to the plotting area."""
     ratio = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
-    fig.update_xaxes(visible=False, range=[x0 - pad_x, x1 + pad_x], constrain="domain", fixedrange=False)
-    fig.update_yaxes(visible=False, range=[y0 - pad_y, y1 + pad_y], scaleanchor="x", scaleratio=ratio,
-                     constrain="domain")
+    return ({"visible": False, "range": [x0, x1], "constrain": "domain"},
+            {"visible": False, "range": [y0, y1], "scaleanchor": x_name, "scaleratio": ratio, "constrain": "domain"})
+
+
+def _frame_box(fig: go.Figure, x0: float, y0: float, x1: float, y1: float) -> None:
+    xaxis, yaxis = _box_axes(x0, y0, x1, y1)
+    fig.update_xaxes(**xaxis)
+    fig.update_yaxes(**yaxis)
     fig.update_layout(showlegend=False, hovermode="closest")
 
 
@@ -190,12 +201,9 @@ def static_small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: 
             fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colour,
                                      line={"color": OUTLINE, "width": 0.3}, hoverinfo="skip", showlegend=False),
                           row=row, col=col)
-        x0, y0, x1, y1 = _bounds(geojsons[cid])
-        ratio = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
         axis = "" if i == 0 else str(i + 1)
-        fig.update_layout({f"xaxis{axis}": {"visible": False, "range": [x0, x1], "constrain": "domain"},
-                           f"yaxis{axis}": {"visible": False, "range": [y0, y1], "scaleanchor": f"x{axis}",
-                                            "scaleratio": ratio, "constrain": "domain"}})
+        xaxis, yaxis = _box_axes(*_bounds(geojsons[cid]), x_name=f"x{axis}")
+        fig.update_layout({f"xaxis{axis}": xaxis, f"yaxis{axis}": yaxis})
     if column == "class_index" and bins:
         fig.add_trace(_colourbar_trace(0, max(k - 1, 1), SEQUENTIAL, ctx.t("share_pct_short"), "", is_rtl(ctx.lang)),
                       row=1, col=1)
@@ -219,13 +227,6 @@ def _world_polygons(fig: go.Figure, world: dict, colours: dict[str, str], bounds
         fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=colours.get(iso, "#EEF1F4"),
                                  line={"color": "#C9CED6" if iso not in colours else OUTLINE, "width": 0.4},
                                  hoverinfo="skip", showlegend=False))
-
-
-def _frame_box(fig: go.Figure, x0: float, y0: float, x1: float, y1: float) -> None:
-    ratio = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.1)
-    fig.update_xaxes(visible=False, range=[x0, x1], constrain="domain")
-    fig.update_yaxes(visible=False, range=[y0, y1], scaleanchor="x", scaleratio=ratio, constrain="domain")
-    fig.update_layout(showlegend=False, hovermode="closest")
 
 
 def static_world_origins_map(world_table: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str,
