@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from analytics import catalog
-from analytics.rules import (CITY_LEVELS, CITY_SHARE_INDICATORS, GEO_RANK, HEADLINE_SHARES, SOURCE_RANK, case_sql,
-                             effective_year_sql)
+from analytics.rules import (CITY_LEVELS, CITY_SHARE_INDICATORS, GEO_RANK, HEADLINE_SHARES, MAX_YEAR_GAP, SOURCE_RANK,
+                             case_sql, comparability, effective_year_sql)
 
 __all__ = ["CITY_LEVELS", "CITY_SHARE_INDICATORS", "GEO_RANK", "HEADLINE_SHARES", "SOURCE_RANK", "best_figures",
            "compare_cities", "timeseries", "city_vs_country", "network_position"]
@@ -102,16 +102,18 @@ def compare_cities(con, indicator_id, year: int | None = None, concept: str | No
     ref_concept = out.loc[have, "concept"].mode().iloc[0] if have.any() else None
     ref_level = out.loc[have, "geo_level"].mode().iloc[0] if have.any() else None
     ref_year = int(year) if year is not None else (int(out.loc[have, "year_used"].max()) if have.any() else None)
-    gap = catalog.max_year_gap()
+    gap = MAX_YEAR_GAP
     out["reference_concept"], out["reference_geo_level"], out["reference_year"] = ref_concept, ref_level, ref_year
     ref_indicator = out.loc[have, "indicator_id"].mode().iloc[0] if have.any() else None
     out["reference_indicator"] = ref_indicator
-    out["indicator_differs"] = have & (out.indicator_id != ref_indicator)
-    out["concept_differs"] = have & (out.concept != ref_concept)
-    out["geo_level_differs"] = have & (out.geo_level != ref_level)
-    out["year_gap"] = (ref_year - out.year_used) if ref_year is not None else np.nan
-    out["year_gap_flag"] = have & (out.year_gap.abs() > gap)
-    out["comparable"] = have & ~out.concept_differs & ~out.geo_level_differs & ~out.indicator_differs
+    # every value against the network reference, by the one rule (analytics.rules.comparability)
+    reference = {"concept": ref_concept, "geo_level": ref_level, "year": ref_year, "indicator_id": ref_indicator}
+    verdicts = [comparability(reference, {"concept": r.concept, "geo_level": r.geo_level, "year": r.year_used,
+                                          "indicator_id": r.indicator_id}, gap) if known else None
+                for r, known in zip(out.itertuples(), have)]
+    for column in ("indicator_differs", "concept_differs", "geo_level_differs", "year_gap_flag", "comparable"):
+        out[column] = [bool(v[column]) if v else False for v in verdicts]
+    out["year_gap"] = [-v["year_gap"] if v and v["year_gap"] is not None else np.nan for v in verdicts]
     out["caveat_codes"] = [caveat_codes(r, gap) for r in out.itertuples()]
     labels = catalog.concept_label_map()
     out["caveat"] = [_caveat(r, labels, codes) for r, codes in zip(out.itertuples(), out.caveat_codes)]
@@ -198,14 +200,18 @@ def city_vs_country(con, cities=None) -> pd.DataFrame:
         best = best_by_city.loc[city.city_id]
         nat = national[national.iso3 == city.country_iso3]
         nat = nat.iloc[(nat.year - best.year).abs().argsort()].iloc[0] if not nat.empty else None
-        same = nat is not None and nat.concept == best.concept
+        # the one comparability rule: a city and its country differ by territory by design, so
+        # only the concept and the year gap are judged (no geo_level passed)
+        verdict = comparability({"concept": best.concept, "year": best.year},
+                                {"concept": None if nat is None else nat.concept, "year": None if nat is None else nat.year})
+        same = nat is not None and not verdict["concept_differs"]
         rows.append({
             "city_id": city.city_id, "city": city.name, "city_indicator": best.indicator_id, "city_share": best.value,
             "city_year": int(best.year), "city_concept": best.concept, "city_geo_level": best.geo_level,
             "city_geo_unit": best.geo_unit, "city_source_id": best.source_id, "city_publisher": best.publisher,
             "national_share": None if nat is None else nat.value, "national_year": None if nat is None else int(nat.year),
             "national_concept": None if nat is None else nat.concept, "national_source_id": None if nat is None else nat.source_id,
-            "same_concept": bool(same),
+            "same_concept": bool(same), "year_gap": verdict["year_gap"], "year_gap_flag": bool(verdict["year_gap_flag"]),
             "caveat": "comparable concepts" if same else "different concepts: the city and the UN DESA national figure count different things",
         })
     return pd.DataFrame(rows)

@@ -43,7 +43,17 @@ CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
 
 OBSERVATION_KEY = ("city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id")
 
-MAX_YEAR_GAP = 2  # comparability: a larger gap between reference years is flagged (DESIGN.md)
+def _catalog_year_gap() -> int:
+    """The maximum year gap of the catalog (data/catalog/concepts.yaml, ``comparability``): one source."""
+    import yaml
+
+    from analytics.paths import CATALOG_DIR
+
+    with open(CATALOG_DIR / "concepts.yaml", encoding="utf-8") as handle:
+        return int(yaml.safe_load(handle)["comparability"]["max_year_gap"])
+
+
+MAX_YEAR_GAP = _catalog_year_gap()  # comparability: a larger gap between reference years is flagged (DESIGN.md)
 
 # Shares computed from fewer people than this are flagged as unreliable (small-number rule).
 SMALL_NUMBER_THRESHOLD = 100
@@ -76,11 +86,15 @@ def is_official(source_type: str | None) -> bool:
 
 
 def comparability(a: dict, b: dict, max_year_gap: int = MAX_YEAR_GAP) -> dict:
-    """Whether two values can be compared, and why not.
+    """Whether two values can be compared, and why not: THE comparability rule (every
+    comparison of the dashboard calls it: ``analytics.compare.compare_cities``,
+    ``city_vs_country``, the pages and briefs through them).
 
     Two values are comparable when their ``concept`` and ``geo_level`` match (and, when both
     carry one, their ``indicator_id``); a gap of more than ``max_year_gap`` years between
-    their ``year`` values is flagged but does not make them incomparable.
+    their ``year`` values is flagged but does not make them incomparable. A key missing from
+    both values is not a difference (``city_vs_country`` compares a city with its country, so
+    it passes no ``geo_level``).
 
     Returns
     -------
@@ -90,10 +104,39 @@ def comparability(a: dict, b: dict, max_year_gap: int = MAX_YEAR_GAP) -> dict:
     concept_differs = a.get("concept") != b.get("concept")
     level_differs = a.get("geo_level") != b.get("geo_level")
     indicator_differs = bool(a.get("indicator_id") and b.get("indicator_id") and a["indicator_id"] != b["indicator_id"])
-    gap = None if a.get("year") is None or b.get("year") is None else int(b["year"]) - int(a["year"])
+    gap = None if _missing(a.get("year")) or _missing(b.get("year")) else int(b["year"]) - int(a["year"])
     return {"concept_differs": concept_differs, "geo_level_differs": level_differs, "indicator_differs": indicator_differs,
             "year_gap": gap, "year_gap_flag": gap is not None and abs(gap) > max_year_gap,
             "comparable": not (concept_differs or level_differs or indicator_differs)}
+
+
+def territory_key(frame):
+    """The canonical territory of each row of ``frame`` (a Series): one territory, one line or bar.
+
+    ``territory_id`` where the column exists (harmonised ids, DESIGN.md); else, for data built
+    before it, a key from the city and the territory: a city's municipality is the city proper
+    (one territory however a source spells it, e.g. "City of Madrid (municipality 28079)" and
+    "City of Madrid (municipality)"), any other territory is its name without the bracketed
+    note, case folded. Labels are for screens only; this key is what groups, colours and joins.
+    """
+    import re
+
+    import pandas as pd
+
+    if "territory_id" in frame.columns and frame["territory_id"].notna().all():
+        return frame["territory_id"].astype(str)
+    city = frame["city_id"].astype(str) if "city_id" in frame.columns else pd.Series("", index=frame.index)
+    level = frame["geo_level"].astype(str) if "geo_level" in frame.columns else pd.Series("", index=frame.index)
+    unit = frame["geo_unit"].astype(str) if "geo_unit" in frame.columns else pd.Series("", index=frame.index)
+    named = unit.map(lambda u: re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", "", u)).strip().casefold())
+    key = city + ":" + level + ":" + named.where(level != "municipality", "")
+    if "territory_id" in frame.columns:  # partly filled: ids where given
+        key = frame["territory_id"].astype("string").fillna(key).astype(str)
+    return key
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # None or NaN
 
 
 def case_sql(column: str, ranks: dict, default: int = 9) -> str:

@@ -43,7 +43,7 @@ def check_dependencies(fmt: str) -> None:
 
 def make(con, kind: str, *, city_id: str | None = None, city_ids=None, indicator: str | None = None,
          fmt: str = "pdf", lang: str = "en", progress: Callable[[str, float], None] | None = None,
-         keep_renderer: bool = False) -> bytes:
+         keep_renderer: bool = False, **view) -> bytes:
     """Make a brief and return the file's bytes.
 
     Parameters
@@ -56,13 +56,14 @@ def make(con, kind: str, *, city_id: str | None = None, city_ids=None, indicator
     progress : called as ``progress(text, fraction)`` with a translated step text and 0..1
     keep_renderer : leave the kaleido/Chromium image server running after the brief (a page
         that makes several briefs saves its start-up, about 1-2 s); ``briefs.images.close()`` stops it
+    **view : the other ids of the page's view, so that the brief is that view: ``trend`` (city);
+        ``year``, ``series``, ``x``, ``y`` (comparison)
 
     Raises
     ------
     MissingDependency : a program or package the format needs is missing (message says how to install it)
     KeyError : unknown city or indicator
     """
-    from analytics.rules import HEADLINE
     from i18n import t
 
     def step(key: str, fraction: float, **params) -> None:
@@ -75,21 +76,22 @@ def make(con, kind: str, *, city_id: str | None = None, city_ids=None, indicator
             from briefs.images import image_server
 
             stack.enter_context(image_server(keep=keep_renderer))
-        data = _make(con, kind, city_id, city_ids, indicator, fmt, lang, step)
+        data = _make(con, kind, city_id, city_ids, indicator, fmt, lang, step, view)
     step("brief_step_done", 1.0)
     return data
 
 
-def _make(con, kind, city_id, city_ids, indicator, fmt, lang, step) -> bytes:
+def _make(con, kind, city_id, city_ids, indicator, fmt, lang, step, view) -> bytes:
     from analytics.rules import HEADLINE
 
     step("brief_step_content", 0.05)
     if kind == "city":
         if not city_id:
             raise KeyError("a city brief needs city_id")
-        brief = city_brief_content(con, city_id, lang)
+        brief = city_brief_content(con, city_id, lang, trend=view.get("trend"))
     elif kind == "comparison":
-        brief = comparison_brief_content(con, list(city_ids or []), indicator or HEADLINE, lang)
+        brief = comparison_brief_content(con, list(city_ids or []), indicator or HEADLINE, lang,
+                                         **{k: view[k] for k in ("year", "series", "x", "y") if k in view})
     else:
         raise ValueError(f"unknown brief kind {kind!r}; choose one of {', '.join(KINDS)}")
 

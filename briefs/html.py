@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from briefs.content import Brief
+from report.model import Page as Brief
 from briefs.layout import BASE_CSS, SCREEN_CSS, brief_html
 
 _EXTERNAL = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)=["']https?://""", re.I)

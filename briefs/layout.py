@@ -7,7 +7,8 @@ from html import escape
 
 import pandas as pd
 
-from briefs.content import Brief, Section
+from report.model import Page as Brief
+from report.model import Section
 
 FONTS = '"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif'
 
@@ -29,6 +30,10 @@ td.url {{ word-break: break-all; font-size: 7pt; }}
 ul {{ margin: 4pt 0; padding-inline-start: 16pt; }}
 li {{ margin: 1pt 0; }}
 ol.toc {{ font-size: 10pt; }}
+p.question {{ color: #4A5560; font-style: italic; margin: 0 0 6pt 0; }}
+p.gap {{ background: #F2F4F6; padding: 4pt 6pt; }}
+p.warning {{ color: #7A4B00; }}
+ul.caveats {{ color: #4A5560; font-size: 8.5pt; }}
 """
 
 PRINT_CSS = """
@@ -66,16 +71,35 @@ def _table(frame: pd.DataFrame | None) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _section(section: Section, charts_html: list[str], first: bool) -> str:
+def facts_html(section: Section, lang: str) -> str:
+    """The facts of a section as one table: value, year, concept, territory, standing, source."""
+    from figures.context import Context
+    from report.common import facts_table
+
+    return _table(facts_table(section.facts, Context(lang=lang))) if section.facts else ""
+
+
+def _section(section: Section, charts_html: list[str], first: bool, lang: str = "en") -> str:
+    """One section in the order every medium uses: title, question, warnings, gap statements,
+    facts, paragraphs, tables, bullets, charts, caveats."""
+    from i18n import t
+
     parts = [f'<section class="{"brief-intro" if first else "brief-section"}" id="{escape(section.key)}">',
              f"<h2>{escape(section.title)}</h2>"]
+    if section.question:
+        parts.append(f'<p class="question">{escape(t(section.question, lang))}</p>')
+    parts += [f'<p class="warning">⚠ {escape(w)}</p>' for w in section.warnings]
+    parts += [f'<p class="gap">{escape(g)}</p>' for g in section.gaps]
+    parts.append(facts_html(section, lang))
     parts += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
-    parts.append(_table(section.table))
+    parts += [_table(table.frame) for table in section.tables]
     if section.bullets:
         parts.append("<ul>" + "".join(f"<li>{escape(b)}</li>" for b in section.bullets) + "</ul>")
     for chart, body in zip(section.charts, charts_html):
         caption = escape(chart.alt) + "".join(f"<br>⚠ {escape(n)}" for n in chart.notes[:6])
         parts.append(f"<figure>{body}<figcaption>{caption}</figcaption></figure>")
+    if section.caveats and section.key != "caveats":
+        parts.append('<ul class="caveats">' + "".join(f"<li>⚠ {escape(c)}</li>" for c in section.caveats) + "</ul>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -88,7 +112,7 @@ def brief_html(brief: Brief, chart_bodies: list[str], *, css: str, head_extra: s
     bodies = iter(chart_bodies)
     sections = []
     for i, section in enumerate(brief.sections):
-        sections.append(_section(section, [next(bodies) for _ in section.charts], first=(i == 0)))
+        sections.append(_section(section, [next(bodies) for _ in section.charts], first=(i == 0), lang=brief.lang))
     meta = escape(t("brief_made_on", brief.lang, date=brief.made_on)) + " " + escape(
         t("data_version_short", brief.lang, version=brief.data_version))
     return f"""<!DOCTYPE html>

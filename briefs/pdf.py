@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 
-from briefs.content import Brief
+from report.model import Page as Brief
 from briefs.images import MissingDependency, charts_png
 from briefs.layout import BASE_CSS, PRINT_CSS, PRINT_CSS_RTL, brief_html
 

@@ -37,7 +37,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
             labels.append(name)
             texts.append(ctx.t("no_figure"))
             colours.append(EMPTY)
-            values.append(0)
+            values.append(None)  # a missing value is a gap, never 0 (no bar; the label says "no figure")
             patterns.append("")
             hovers.append(f"<b>{name}</b><br>{ctx.t('no_figure_long')}")
             continue
@@ -57,7 +57,14 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=texts,
                            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "white", "size": 6}},
                            textposition="outside", cliponaxis=False, hovertext=hovers, hoverinfo="text"))
-    top = max(values) if values and max(values) > 0 else 1
+    gaps = [i for i, v in enumerate(values) if v is None]
+    if gaps:  # the words "no figure" where a bar would be: text only, no value
+        fig.add_trace(go.Scatter(x=[0] * len(gaps), y=[labels[i] for i in gaps], mode="text",
+                                 text=[texts[i] for i in gaps],
+                                 textposition="middle left" if ctx.lang == "ar" else "middle right", hovertext=[hovers[i] for i in gaps],
+                                 hoverinfo="text", showlegend=False, textfont={"color": "#4A5560"}))
+    known = [v for v in values if v is not None]
+    top = max(known) if known and max(known) > 0 else 1
     fig.update_layout(xaxis={"range": [0, top * 1.45]}, yaxis={"autorange": "reversed"}, showlegend=False, bargap=0.25)
     value_axis(fig, unit, axis="x", lang=ctx.lang)
     fig.update_xaxes(title=ctx.t(f"unit_{unit}") if unit in ("percent", "persons") else unit)
@@ -111,7 +118,8 @@ def lines_over_time(series: pd.DataFrame, ctx: Context, title: str, colour_by: s
     value_axis(fig, unit, lang=ctx.lang)
     fig.update_yaxes(title=ctx.t(f"unit_{unit}") if unit in ("percent", "persons") else unit)
     mirror_for_rtl(fig, ctx.lang)
-    subtitle = ctx.t("lines_subtitle", years=year_span(series.year))
+    # print media never say "hover" (report.editorial rule 6)
+    subtitle = ctx.t("lines_subtitle_print" if ctx.mode == "print" else "lines_subtitle", years=year_span(series.year))
     source = source_line(series, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang)

@@ -8,11 +8,15 @@ import importlib
 import os
 import threading
 from collections import OrderedDict
+from typing import Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from analytics import store
+
+
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -123,11 +127,38 @@ def _compute(module: str, function: str, args: tuple, kwargs: tuple):
         con.close()
 
 
-def call(module: str, function: str, *args, **kwargs):
-    """``analytics.<module>.<function>(cursor, *args, **kwargs)``, once per arguments and data version."""
+def cached(function: Callable[..., T], *args, **kwargs) -> T:
+    """``function(cursor, *args, **kwargs)`` once per arguments and data version: the typed way
+    for pages to reach analytics or report functions (``cached(profile.key_figures, "lyon")``),
+    which a reader and a tool can follow."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    key = (data_version(), module, function, hashable(args), hashable(kwargs))
+    key = (data_version(), function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
+
+    def compute():
+        con = cursor()
+        try:
+            return function(con, *args, **dict(kwargs))
+        finally:
+            con.close()
+
+    return _shared(_RESULTS.get_or_build(key, compute))
+
+
+def _shared(result):
+    if isinstance(result, pd.DataFrame):
+        return result.copy(deep=False)
+    if isinstance(result, list):
+        return list(result)
+    return result
+
+
+def call(module: str, function: str, *args, **kwargs):
+    """``analytics.<module>.<function>(cursor, *args, **kwargs)``, once per arguments and data
+    version. Prefer :func:`cached` with the function itself (typed, followable)."""
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+    key = (data_version(), f"analytics.{module}", function, hashable(args), hashable(kwargs))
     result = _RESULTS.get_or_build(key, lambda: _compute(module, function, args, kwargs))
     if isinstance(result, pd.DataFrame):
         return result.copy(deep=False)

@@ -58,8 +58,11 @@ def test_city_brief_has_every_section_with_charts_and_sources(con, city_id, lang
 
 
 def test_key_figures_table_states_source_concept_territory_year(con):
+    from figures.context import Context
+    from report.common import facts_table
+
     brief = city_brief_content(con, "vienna", "en")
-    table = brief.sections[0].table
+    table = facts_table(brief.sections[0].facts, Context(lang="en"))  # the table every brief prints
     for column in ("col_indicator", "col_value", "col_year", "col_concept", "col_territory", "source"):
         assert t(column, "en") in table.columns
     # Vienna's population (Stadt Wien, MA 23) is in the key figures with its year
@@ -90,7 +93,7 @@ def test_comparison_brief_is_the_compare_view(con):
     brief = comparison_brief_content(con, ["madrid", "vienna"], "foreign_citizens_share", "en")
     assert [s.key for s in brief.sections] == list(COMPARISON_SECTIONS)
     kinds = [c.kind for c in brief.charts]
-    assert kinds == ["bar", "line", "bar"]  # ranked bars, lines over time, city vs country
+    assert kinds == ["bar", "line", "scatter", "bar"]  # ranked bars, lines over time, two indicators, city vs country
     ranked = brief.charts[0].data
     assert set(ranked.city_id) == {"madrid", "vienna"}
 
@@ -121,7 +124,7 @@ def test_html_brief_is_offline_and_interactive(con, lang):
     # no outside script, style, font or image: every tag attribute and CSS url is local
     assert not re.search(r"""<(script|link|img|iframe|source|video|audio)\b[^>]*\b(src|href)\s*=\s*["']?https?://""", html, re.I)
     assert not re.search(r"""@import|url\(\s*["']?https?://""", html.split("<body>")[0].split("<script")[0], re.I)
-    assert "Plotly.newPlot" in html and html.count('class="plotly-graph-div"') == 3
+    assert "Plotly.newPlot" in html and html.count('class="plotly-graph-div"') == 4
     assert steps[0][1] < steps[-1][1] == 1.0
 
 
@@ -138,19 +141,20 @@ def _check_deck(deck, brief):
 
     assert deck.slide_width * 9 == deck.slide_height * 16  # 16:9
     slides = list(deck.slides)
-    assert len(slides) >= 1 + len(brief.charts) + 1  # title, one per chart, sources
-    for slide, chart in zip(slides[1:], brief.charts):
+    assert len(slides) >= 1 + len(brief.sections) + len(brief.charts)  # title, one per section and chart
+    chart_slides = [s for s in slides[1:] if not any(x.name == "section-title" for x in s.shapes)]
+    for chart in brief.charts:
+        slide = next(s for s in chart_slides if s.shapes[0].text_frame.text.strip() == chart.title)
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-        assert texts[0].strip() == chart.title
         prefix = t("source_is", brief.lang, publisher="").strip()
         assert any(x.startswith(prefix) and len(x) > 12 for x in texts)
         notes = slide.notes_slide.notes_text_frame.text
         assert chart.source in notes
-        if chart.kind in ("bar", "line"):
+        if chart.kind in ("bar", "line", "scatter"):
             assert any(s.has_chart for s in slide.shapes), f"{chart.title}: no native chart"
         else:
             assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)
-    assert t("brief_slide_sources", brief.lang) in slides[-1].shapes[0].text_frame.text
+    assert t("brief_citation", brief.lang) in slides[-1].shapes[0].text_frame.text
 
 
 def test_comparison_deck_has_native_bar_and_line_charts(con):
@@ -162,9 +166,10 @@ def test_comparison_deck_has_native_bar_and_line_charts(con):
     brief = comparison_brief_content(con, ["madrid", "vienna"], "foreign_citizens_share", "en")
     _check_deck(deck, brief)
     types = [s.chart.chart_type for slide in deck.slides for s in slide.shapes if s.has_chart]
-    assert types == [XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.XY_SCATTER_LINES, XL_CHART_TYPE.COLUMN_CLUSTERED]
+    assert types == [XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.XY_SCATTER_LINES, XL_CHART_TYPE.XY_SCATTER,
+                     XL_CHART_TYPE.COLUMN_CLUSTERED]
     # the native bar chart holds the figure's own values
-    bar = next(s.chart for s in deck.slides[1].shapes if s.has_chart)
+    bar = next(s.chart for slide in deck.slides for s in slide.shapes if s.has_chart)
     values = list(bar.plots[0].series[0].values)
     assert sorted(v for v in values if v) == sorted(v for v in brief.charts[0].figure.data[0].x if v)
 
