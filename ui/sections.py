@@ -16,6 +16,18 @@ from ui import data as ui_data
 from ui.render import built, link, plain, show, text_table
 
 
+# The ?chart= key of each section's chart (embed links in use keep working).
+EMBED_KEYS = {"trends": "trend", "origins": "origins", "refugees": "refugees", "districts": "dmap", "ranking": "bars",
+              "over_time": "ts", "two_indicators": "scatter", "city_vs_country": "vs"}
+
+
+def embed_key(section: Section, index: int) -> str:
+    key = EMBED_KEYS.get(section.key, section.key)
+    if section.key == "districts" and section.warnings:  # boundaries only
+        key = "bmap"
+    return key if index == 0 else f"{key}{index}"
+
+
 def page(name: str, ctx: Context, inputs: tuple, build: Callable) -> Page:
     """The :class:`report.model.Page` built by ``build(con, ctx)`` once per view, language, mode
     and data version (``ui.render.built``), shared by every rerun and session."""
@@ -103,7 +115,7 @@ def _body(section: Section, ctx: Context, view_key: tuple) -> None:
         st.markdown("\n".join(f"- {plain(b)}" for b in section.bullets))
     for i, chart in enumerate(section.charts):
         rows = chart.cache.get("table")
-        show(chart, section.key if i == 0 else f"{section.key}{i}", ctx, table=rows)
+        show(chart, embed_key(section, i), ctx, table=rows)
     if section.caveats and section.key != "caveats":
         for caveat in section.caveats:
             st.caption(plain("⚠ " + caveat))
