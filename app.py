@@ -7,7 +7,9 @@ import streamlit as st
 
 from i18n import LANGUAGES, is_rtl, t
 from ui import data as ui_data
-from ui.widgets import VIEW, flag, lang, select
+from ui.pages import DEFAULT_PAGE
+from ui.pages import PAGES as REGISTRY
+from ui.widgets import VIEW, flag, lang, select, view_params
 
 st.set_page_config(page_title="MC2CM", page_icon=":material/public:", layout="wide")
 
@@ -23,22 +25,11 @@ present = flag("present")
 # ?embed=true, which hides its toolbar; Streamlit keeps that parameter from the app, hence `chart`.
 embed = bool(st.query_params.get("chart"))
 
-PAGES = {
-    t("nav_dashboard", language): [
-        st.Page("views/overview.py", title=t("overview_nav", language), icon=":material/public:", default=True,
-                url_path="overview"),
-        st.Page("views/city.py", title=t("city_nav", language), icon=":material/location_city:", url_path="city"),
-        st.Page("views/compare.py", title=t("compare_nav", language), icon=":material/bar_chart:", url_path="compare"),
-        st.Page("views/spatial.py", title=t("spatial_nav", language), icon=":material/map:", url_path="spatial"),
-        st.Page("views/origins.py", title=t("origins_nav", language), icon=":material/flight_land:", url_path="origins"),
-        st.Page("views/themes.py", title=t("themes_nav", language), icon=":material/category:", url_path="themes"),
-    ],
-    t("nav_data", language): [
-        st.Page("views/explorer.py", title=t("explorer_nav", language), icon=":material/table_view:", url_path="explorer"),
-        st.Page("views/coverage.py", title=t("coverage_nav", language), icon=":material/grid_on:", url_path="coverage"),
-        st.Page("views/methods.py", title=t("methods_nav", language), icon=":material/menu_book:", url_path="methods"),
-    ],
-}
+PAGES: dict = {}
+for info in REGISTRY:  # the one page registry (ui.pages)
+    PAGES.setdefault(t(info.group, language), []).append(
+        st.Page(info.script, title=t(info.title_key, language), icon=info.icon, url_path=info.id,
+                default=info.id == DEFAULT_PAGE))
 # Our own sidebar links instead of Streamlit's navigation list: its markup fails the accessibility
 # audit (list items outside a list), and our links carry the language to the next page.
 page = st.navigation(PAGES, position="hidden")
@@ -70,8 +61,9 @@ language_names = {code: t(f"language_{code}", code) for code in LANGUAGES}
 if present:
     bar = st.columns([6, 2, 2])
     with bar[1]:
-        select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
-               kind="selectbox")
+        if select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
+                  kind="selectbox") != language:
+            st.rerun()
     with bar[2]:
         if st.button(t("present_exit", language), icon=":material/close_fullscreen:"):
             st.session_state[VIEW]["present"] = False
@@ -85,13 +77,13 @@ if present:
     </style>""", unsafe_allow_html=True)
 else:
     with st.sidebar:
-        for section, pages in PAGES.items():
-            st.markdown(f"**{section}**")
-            for item in pages:
-                st.page_link(item, label=item.title, icon=item.icon, query_params={"lang": language})
+        # filled after the page has run: the links carry the ids the page's controls hold now
+        navigation_box = st.container()
         st.divider()
-        select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
-               kind="selectbox")
+        chosen = select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
+                        kind="selectbox")
+        if chosen != language:  # the whole page, sidebar included, in the new language on this very switch
+            st.rerun()
         if st.toggle(t("present_toggle", language), value=False, key="present_toggle", help=t("present_help", language)):
             st.session_state[VIEW]["present"] = True
             st.query_params["present"] = "1"
@@ -128,6 +120,12 @@ st.html(f"""<script>
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
 </script>""", unsafe_allow_javascript=True, width="content")
 page.run()
+if not present:
+    with navigation_box:
+        for section, pages in PAGES.items():
+            st.markdown(f"**{section}**")
+            for item in pages:
+                st.page_link(item, label=item.title, icon=item.icon, query_params=view_params(language))
 charts = list(st.session_state["_page_charts"])
 if charts and not present:
     from ui.render import view_url

@@ -34,9 +34,29 @@ def _unknown(raw: str, what: str, default_label: str) -> None:
 
 
 def _widget_key(key: str, valid: Sequence[str]) -> str:
-    # A new widget when the options change (another city has other groups): its state never
-    # holds a value that is not among its options.
-    return f"w:{key}:{hash(tuple(valid)) & 0xFFFFFFFF:x}"
+    # A new widget when the options change (another city has other groups) or the language
+    # changes: its state never holds a value that is not among its options, and never a label
+    # of another language (Streamlit keeps a widget's value by its formatted option: after a
+    # switch a label of the old language matched nothing, and the city was dropped). The view
+    # itself is ids, in the URL and the session (VIEW), and seeds the new widget.
+    return f"w:{key}:{lang()}:{hash(tuple(valid)) & 0xFFFFFFFF:x}"
+
+
+SHARED_PARAMS = ("city", "cities")  # ids every page that has them reads the same way (others stay in the session)
+
+
+def view_params(language: str | None = None) -> dict[str, str]:
+    """The ids of the view a link to another page carries (language, city, cities; the other
+    controls' ids stay in the session, VIEW), from the URL and the session: a page reached from the sidebar opens with the selection the user had."""
+    store = _store()
+    out = {"lang": language or lang()}
+    for key in SHARED_PARAMS:
+        value = st.query_params.get(key) or store.get(key)
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        if value not in (None, ""):
+            out[key] = str(value)
+    return out
 
 
 def _initial_one(key: str, options: list, default, what: str, format_func: Callable):

@@ -148,7 +148,8 @@ def test_pdf_gives_the_same_sections_numbers_and_gaps(con, kind, city, lang, tmp
     if lang == "ar":  # pdftotext writes Arabic shaped text in visual runs: check the Latin-script numbers only
         for number in brief.headline_numbers():
             digits = re.sub(r"\D", "", number)
-            assert digits and digits in re.sub(r"\D", "", text), f"PDF: number {number!r} missing"
+            if digits:  # "no figure" is words: checked on the HTML of the same layout
+                assert digits in re.sub(r"\D", "", text), f"PDF: number {number!r} missing"
         return
     position = -1
     for section in brief.sections:  # titles in order
