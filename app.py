@@ -34,6 +34,8 @@ for info in REGISTRY:  # the one page registry (ui.pages)
 # audit (list items outside a list), and our links carry the language to the next page.
 page = st.navigation(PAGES, position="hidden")
 st.session_state["_page_charts"] = []
+st.session_state["_pending_links"] = []
+st.session_state["_page_path"] = page.url_path or DEFAULT_PAGE
 
 # The database must be readable before any page runs: otherwise a clear page, no traceback.
 try:
@@ -120,6 +122,9 @@ st.html(f"""<script>
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
 </script>""", unsafe_allow_javascript=True, width="content")
 page.run()
+from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
+
+fill_view_links()
 if not present:
     with navigation_box:
         for section, pages in PAGES.items():

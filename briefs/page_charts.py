@@ -36,4 +36,6 @@ def page_charts_zip(charts: list[Chart], lang: str = "en", page: str = "page", u
             if chart.kind == "map" and not chart.vector:
                 lines += [t("zip_map_note", lang), ""]
         archive.writestr("README.md", "\n".join(lines))
+        if url.startswith(("http://", "https://")):
+            archive.writestr("view-url.txt", url + "\n")  # reopens the exact view (docs/downloads.md)
     return buffer.getvalue()

@@ -66,13 +66,42 @@ def _charts() -> list:
 
 
 def view_url(extra: dict | None = None) -> str:
-    """The link of the current view (every control's id is in the query string)."""
+    """The link of the current view: the page's address with every control's id in the query
+    string (``lang`` always). Absolute, so that the bundle's ``view-url.txt`` can hold it."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != "chart"}
+    page_path = st.session_state.get("_page_path") or ""
+    if page_path and not base.rstrip("/").endswith("/" + page_path):
+        base = base.rstrip("/") + "/" + page_path
+    if not base.startswith(("http://", "https://")):
+        base = "http://localhost:8501/" + page_path
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in ("chart", "embed")}
+    params.setdefault("lang", lang())
     params.update(extra or {})
-    return base + ("?" + urlencode(params) if params else "")
+    return base + ("?" + urlencode(params, safe=",") if params else "")
+
+
+def fill_view_links() -> None:
+    """Write every chart's "Link of this view", embed code and citation once the page has run:
+    a control drawn below a chart (Spatial's cities) is then in the link too."""
+    from figures.cite import bibtex, embed_snippet, short_citation
+
+    pending = st.session_state.get("_pending_links") or []
+    st.session_state["_pending_links"] = []
+    if not pending:
+        return
+    url = view_url()
+    for box, chart, key, ctx in pending:
+        with box:
+            st.caption(ctx.t("view_link"))
+            st.code(url, language=None)
+            st.caption(ctx.t("embed_code"))
+            st.code(embed_snippet(chart, view_url({"embed": "true", "chart": key})), language="html")
+            st.caption(ctx.t("short_citation"))
+            st.code(short_citation(chart, url, ctx.lang), language=None)
+            st.caption(ctx.t("bibtex"))
+            st.code(bibtex(chart, url), language="latex")
 
 
 def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None, column_config: dict | None = None) -> None:
@@ -82,8 +111,6 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     ``table``: the rows to show under the chart instead of ``chart.data`` (the same rows for
     every showing of this chart: they are made readable once per chart).
     With ``?chart=<key>`` (embed links: ``?embed=true&chart=<key>``) only that chart is drawn."""
-    from figures.cite import bibtex, embed_snippet, short_citation
-
     fmt = st.session_state.get("_view", {}).get("image_format", "png")
     _charts().append(chart)
     if st.query_params.get("chart"):
@@ -105,16 +132,8 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
             if shown is None:
                 shown = chart.cache[("readable", ctx.lang)] = arrow_table(readable(rows, ctx))
             st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
-    with st.expander(ctx.t("share_cite")):
-        url = view_url()
-        st.caption(ctx.t("view_link"))
-        st.code(url, language=None)
-        st.caption(ctx.t("embed_code"))
-        st.code(embed_snippet(chart, view_url({"embed": "true", "chart": key})), language="html")
-        st.caption(ctx.t("short_citation"))
-        st.code(short_citation(chart, url, ctx.lang), language=None)
-        st.caption(ctx.t("bibtex"))
-        st.code(bibtex(chart, url), language="latex")
+    # filled by fill_view_links once the page has run (every control's id is then in the URL)
+    st.session_state.setdefault("_pending_links", []).append((st.expander(ctx.t("share_cite")).container(), chart, key, ctx))
 
 
 BOOLEAN_COLUMNS = ("is_estimate", "comparable", "same_concept", "same_territory", "preferred", "pilot_project")

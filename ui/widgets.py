@@ -39,7 +39,10 @@ def _widget_key(key: str, valid: Sequence[str]) -> str:
     # of another language (Streamlit keeps a widget's value by its formatted option: after a
     # switch a label of the old language matched nothing, and the city was dropped). The view
     # itself is ids, in the URL and the session (VIEW), and seeds the new widget.
-    return f"w:{key}:{lang()}:{hash(tuple(valid)) & 0xFFFFFFFF:x}"
+    # Per page, too: a page reached from another has widgets of its own, seeded from the view
+    # (a widget of the same key left by the previous page made Streamlit open an empty one).
+    page = st.session_state.get("_page_path", "")
+    return f"w:{page}:{key}:{lang()}:{hash(tuple(valid)) & 0xFFFFFFFF:x}"
 
 
 SHARED_PARAMS = ("city", "cities")  # ids every page that has them reads the same way (others stay in the session)
