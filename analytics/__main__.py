@@ -8,7 +8,7 @@ ingest FILE.csv   add a user's indicator file (docs/ingest-format.md) and rebuil
 export ...        filtered observations or district counts (--dataset area_counts) as csv | xlsx | parquet |
                   geojson | zip; csv, parquet and zip stream from DuckDB (see docs/downloads.md)
 summary           row counts per table
-brief ...         a city brief (--city) or a comparison brief (--cities, --indicator) as pdf | html | pptx
+(briefs: ``python -m mc2cm brief ...``, the top-level command line; analytics never imports the document layer)
 publish --parquet DIR   every table as Parquet files (per-city tables partitioned by city) for MC2CM_DB=DIR (docs/scaling.md)
 """
 from __future__ import annotations
@@ -129,43 +129,6 @@ def cmd_publish(args) -> int:
     return 0
 
 
-def cmd_brief(args) -> int:
-    """A city or comparison brief; a missing program or package: a message and exit code 2."""
-    try:
-        import briefs
-    except ImportError as error:  # a package the briefs need at import time
-        print(f"error: cannot make a brief: the Python package {error.name} is missing. "
-              "Install it with: .venv/bin/pip install -r requirements.txt", file=sys.stderr)
-        return 2
-    from analytics.db import connect
-
-    if bool(args.city) == bool(args.cities):
-        print("error: give either --city ID (a city brief) or --cities ID,ID,... (a comparison brief)", file=sys.stderr)
-        return 2
-    kind = "city" if args.city else "comparison"
-    city_ids = [c.strip() for c in (args.cities or "").split(",") if c.strip()]
-    output = args.output or briefs.file_name(kind, args.format, args.lang, args.city, city_ids)
-    start = time.perf_counter()
-    try:
-        con = connect()
-        data = briefs.make(con, kind, city_id=args.city, city_ids=city_ids, indicator=args.indicator, fmt=args.format,
-                           lang=args.lang, progress=None if args.quiet else
-                           (lambda text, fraction: print(f"  {fraction:4.0%} {text}", file=sys.stderr)))
-    except briefs.MissingDependency as error:
-        print(f"error: cannot make a {args.format} brief: {error}", file=sys.stderr)
-        return 2
-    except KeyError as error:
-        print(f"error: {error.args[0] if error.args else error}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    with open(output, "wb") as handle:
-        handle.write(data)
-    print(f"wrote {output} ({len(data):,} bytes, {time.perf_counter() - start:.1f} s)")
-    return 0
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -190,16 +153,6 @@ def main(argv=None) -> int:
     p.add_argument("--memory-limit", default="256MB", help="DuckDB memory cap; larger sorts spill to a temporary folder")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
-    p = sub.add_parser("brief", help="a city or comparison brief as PDF, HTML or PPTX")
-    p.add_argument("--city", help="city id: a city brief (e.g. tangier)")
-    p.add_argument("--cities", help="comma-separated city ids: a comparison brief (e.g. madrid,vienna)")
-    p.add_argument("--indicator", default=None, help="indicator id of a comparison brief (default: each city's best "
-                                                     "migrant share, headline_share)")
-    p.add_argument("--lang", choices=["en", "fr", "ar"], default="en")
-    p.add_argument("--format", choices=["pdf", "html", "pptx"], default="pdf")
-    p.add_argument("-o", "--output", default=None, help="file to write (default: mc2cm-brief-<city>-<lang>.<format>)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-    p.set_defaults(func=cmd_brief)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
     p = sub.add_parser("publish", help="publish the database as a directory of Parquet files (docs/scaling.md)")
     p.add_argument("--parquet", required=True, metavar="DIR", help="output directory (replaced atomically)")

@@ -16,10 +16,8 @@ CONCEPTS = (
     "foreign_citizenship", "foreign_born", "migration_background", "registered_refugee",
     "asylum_seeker", "internal_migrant", "total", "other",
 )
-GEO_LEVELS = ("municipality", "governorate", "metropolitan", "region", "national", "district")
-SOURCE_TYPES = (
-    "official_statistics", "un_agency", "city_administration", "research", "secondary", "estimate",
-)
+# The enumerations are written once, in analytics.rules (in rank order).
+from analytics.rules import GEO_LEVELS, SOURCE_TYPES  # noqa: E402,F401
 
 
 @lru_cache(maxsize=None)

@@ -20,6 +20,7 @@ import pandas as pd
 from analytics import catalog
 from analytics.compare import SOURCE_RANK
 from analytics.paths import HARMONISED_DIR, database_path
+from analytics.rules import parse_bool_column
 
 SCHEMA_SQL = """
 CREATE TABLE cities (city_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
@@ -118,7 +119,7 @@ def _observations(harmonised: Path, ingested: Path) -> pd.DataFrame:
     obs = pd.concat(parts, ignore_index=True)
     obs["value"] = pd.to_numeric(obs["value"], errors="coerce")  # non-numbers -> NaN, reported by validation
     obs["year"] = pd.to_numeric(obs["year"], errors="coerce").astype("Int64")
-    obs["is_estimate"] = obs["is_estimate"].astype(str).str.lower().isin(["true", "1", "yes"])
+    obs["is_estimate"] = parse_bool_column(obs["is_estimate"]).to_numpy()
     for column in ("note", "flag"):
         obs[column] = obs[column].fillna("") if column in obs else ""
     return flag_disagreements(obs)
@@ -168,10 +169,10 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
                        ignore_index=True)
     counts["value"] = pd.to_numeric(counts["value"], errors="coerce")
     counts["year"] = pd.to_numeric(counts["year"], errors="coerce").astype("Int64")
-    counts["is_estimate"] = counts["is_estimate"].astype(str).str.lower().eq("true")
+    counts["is_estimate"] = parse_bool_column(counts["is_estimate"]).to_numpy()
     context = _read_csv(harmonised / "country_context.csv", dtype={"breakdown_value": str, "note": str})
     context["value"] = pd.to_numeric(context["value"], errors="coerce")
-    context["is_estimate"] = context["is_estimate"].astype(str).str.lower().eq("true")
+    context["is_estimate"] = parse_bool_column(context["is_estimate"]).to_numpy()
     cities, network_members = _cities_and_members(harmonised)
     return {
         "cities": cities,
@@ -203,7 +204,7 @@ def _cities_and_members(harmonised: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     ``mc2cm_members.csv`` that are not in the catalog (event host, partner city, candidates):
     ``network_members``, so they can be listed without being counted as members."""
     cities = _read_csv(harmonised / "cities.csv")
-    cities["pilot_project"] = cities["pilot_project"].astype(str).str.lower().eq("true")
+    cities["pilot_project"] = parse_bool_column(cities["pilot_project"]).to_numpy()
     members = _read_csv(harmonised / "network_members.csv", dtype=str)
     in_catalog = members.city_id != ""
     cities = cities.merge(members.loc[in_catalog, ["city_id", *MEMBERSHIP_COLUMNS]], on="city_id", how="left", validate="1:1")

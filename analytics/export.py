@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from analytics import rules
+
 DATASETS = ("observations", "area_counts")
 OBSERVATION_COLUMNS = [
     "city_id", "city", "indicator_id", "indicator_label", "concept", "year", "value", "unit", "geo_unit", "geo_level",
@@ -41,8 +43,8 @@ AREA_COUNT_COLUMNS = [
     "city_id", "city", "area_id", "area_name", "area_level", "parent_area_id", "year", "group_id", "group_label", "concept",
     "value", "is_estimate", "source_id", "publisher", "source_title", "source_url", "source_type", "licence", "data_version",
 ]
-AREA_COUNT_KEY = ["city_id", "area_id", "year", "group_id", "source_id"]
-OBSERVATION_KEY = ["city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id"]
+AREA_COUNT_KEY = list(rules.AREA_COUNT_KEY)  # the keys are written once, in analytics.rules
+OBSERVATION_KEY = list(rules.OBSERVATION_KEY)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -42,6 +42,7 @@ from analytics import bounds, catalog
 from analytics.normalise import text_key, url_key
 from analytics.paths import HARMONISED_DIR, database_path
 from analytics.text_safety import printable
+from analytics.rules import OBSERVATION_KEY, parse_bool_column
 
 REQUIRED = ["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level",
             "source_id", "source_title", "publisher", "source_url", "source_type"]
@@ -55,7 +56,7 @@ KEY_TEXT = ["city_id", "indicator_id", "unit", "geo_unit", "geo_level", "source_
             "source_type", "concept", "breakdown", "breakdown_value", "licence"]
 UNITS = ("persons", "percent", "places", "applications", "households")
 MAX_BYTES = 20 * 1024 * 1024
-KEY = ["city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id"]
+KEY = list(OBSERVATION_KEY)  # analytics.rules
 SAFE_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 MAX_NAME_BYTES = 200
@@ -242,7 +243,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     frame["year"] = frame["year"].astype(int)
     frame["value"] = frame["value"].map(float).astype(float)
     frame["concept"] = frame["concept"].where(frame["concept"] != "", frame["indicator_id"].map(indicators["concept"]))
-    frame["is_estimate"] = frame["is_estimate"].str.lower().isin(["true", "1", "yes"])
+    frame["is_estimate"] = parse_bool_column(frame["is_estimate"]).to_numpy()
     frame["licence"] = frame["licence"].replace("", "not stated")
     frame["flag"] = "ingested"
     return frame

@@ -41,7 +41,9 @@ HEADLINE = "headline_share"  # the pseudo-indicator id for "each city's best mig
 # The shares set beside the national UN DESA share (counts of people, not of background).
 CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
 
+# The key of an observation (one row per key in the database; analytics.validate, ingest, export use it).
 OBSERVATION_KEY = ("city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id")
+AREA_COUNT_KEY = ("city_id", "area_id", "year", "group_id", "source_id")
 
 def _catalog_year_gap() -> int:
     """The maximum year gap of the catalog (data/catalog/concepts.yaml, ``comparability``): one source."""
@@ -78,6 +80,13 @@ def parse_bool(value, default: bool = False) -> bool:
     if text in FALSE_WORDS:
         return False
     return default
+
+
+def parse_bool_column(values):
+    """:func:`parse_bool` over a column (CSV cells, any dtype): the one way ``is_estimate`` is read."""
+    import pandas as pd
+
+    return pd.Series(values).map(parse_bool).astype(bool)
 
 
 def is_official(source_type: str | None) -> bool:

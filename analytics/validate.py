@@ -17,14 +17,15 @@ import pandera.pandas as pa
 from analytics import bounds
 from analytics.catalog import CONCEPTS, GEO_LEVELS, SOURCE_TYPES, city_ids
 from analytics.normalise import text_key
+from analytics.rules import AREA_COUNT_KEY, OBSERVATION_KEY
 
 KEYS = {
     "cities": ["city_id"],
     "sources": ["source_id"],
     "indicators": ["indicator_id"],
-    "observations": ["city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id"],
+    "observations": list(OBSERVATION_KEY),  # analytics.rules
     "areas": ["city_id", "area_id"],
-    "area_counts": ["city_id", "area_id", "year", "group_id", "source_id"],
+    "area_counts": list(AREA_COUNT_KEY),
     "country_context": ["iso3", "indicator_id", "year", "breakdown_value", "source_id"],
 }
 

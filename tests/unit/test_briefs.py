@@ -195,7 +195,7 @@ def test_arabic_slide_titles_run_right_to_left(con):
 # --------------------------------------------------------------------------- command line
 
 def test_cli_missing_browser_is_a_clear_message_not_a_traceback(monkeypatch, capsys, built_db, tmp_path):
-    from analytics.__main__ import main
+    from mc2cm.__main__ import main
 
     monkeypatch.setenv("MC2CM_DB", str(built_db))
     monkeypatch.setattr("briefs.images.find_browser", lambda: None)
@@ -208,7 +208,7 @@ def test_cli_missing_browser_is_a_clear_message_not_a_traceback(monkeypatch, cap
 def test_cli_missing_package_is_a_clear_message(monkeypatch, capsys, built_db, tmp_path):
     import builtins
 
-    from analytics.__main__ import main
+    from mc2cm.__main__ import main
 
     real_import = builtins.__import__
 
@@ -225,7 +225,7 @@ def test_cli_missing_package_is_a_clear_message(monkeypatch, capsys, built_db, t
 
 
 def test_cli_unknown_city_exit_2(monkeypatch, capsys, built_db, tmp_path):
-    from analytics.__main__ import main
+    from mc2cm.__main__ import main
 
     monkeypatch.setenv("MC2CM_DB", str(built_db))
     rc = main(["brief", "--city", "atlantis", "--format", "html", "-o", str(tmp_path / "x.html"), "-q"])

@@ -1,0 +1,1 @@
+"""The top-level command line of the dashboard (``python -m mc2cm``)."""
