@@ -50,21 +50,27 @@ def fact(row: dict, ctx: Context, role: str | None = None, label: str | None = N
     estimate = parse_bool(row.get("is_estimate"))
     territory = "" if is_missing(row.get("geo_unit")) else str(row.get("geo_unit"))
     key = territory_key(pd.DataFrame([row])).iloc[0] if territory else ""
+
+    def text(name: str) -> str:
+        cell = row.get(name)
+        return "" if is_missing(cell) else str(cell)
+
     return Fact(key=str(row.get("indicator_id", "")), label=label or ctx.label("indicators", row.get("indicator_id")),
-                value=None if is_missing(value) else float(value), unit=str(row.get("unit") or ""),
-                text=value_text(value, str(row.get("unit") or ""), ctx),
+                value=None if is_missing(value) else float(value), unit=text("unit"),
+                text=value_text(value, text("unit"), ctx),
                 standing=standing_mark(row.get("source_type"), estimate, ctx) if not is_missing(value) else "",
                 concept=ctx.label("concepts", row.get("concept")), territory=territory, territory_id=key,
-                year=None if is_missing(year) else int(year), source=str(row.get("publisher") or ""),
-                source_id=str(row.get("source_id") or ""), source_url=str(row.get("source_url") or ""),
-                role=role or str(row.get("shown_as") or "card"),
+                year=None if is_missing(year) else int(year), source=text("publisher"),
+                source_id=text("source_id"), source_url=text("source_url"),
+                role=role or text("shown_as") or "card",
                 extra={k: v for k, v in row.items() if k not in FACT_COLUMNS})
 
 
 def facts_table(facts: list[Fact], ctx: Context) -> pd.DataFrame:
     """Facts as a reading table (the briefs' key-figure table, the page's "other figures")."""
+    per_city = bool(facts) and all(f.role == "bar" for f in facts)  # Compare: one fact per city
     return pd.DataFrame({
-        ctx.t("col_indicator"): [f.label for f in facts], ctx.t("col_value"): [f.text for f in facts],
+        ctx.t("col_city" if per_city else "col_indicator"): [f.label for f in facts], ctx.t("col_value"): [f.text for f in facts],
         ctx.t("col_year"): [str(f.year or "") for f in facts], ctx.t("col_concept"): [f.concept for f in facts],
         ctx.t("col_territory"): [f.territory for f in facts], ctx.t("col_standing"): [f.standing for f in facts],
         ctx.t("source"): [f.source for f in facts]})

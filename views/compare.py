@@ -15,7 +15,7 @@ from ui.widgets import select
 
 ctx = context()
 st.title(ctx.t("compare_title"))
-st.markdown(ctx.t("compare_intro"))
+# the comparability rule is said once, in the Ranking section (as in every brief)
 selected = city_selection(default=default_for(None))
 available = cached(compare.available_indicators, selected, 2)
 choices = [HEADLINE] + list(available.indicator_id)
