@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.rules import SOURCE_RANK
+from analytics.rules import SOURCE_RANK, indicator_role
 
 # The core of a city migration profile (origin, stock, refugees, labour, spatial distribution).
-CORE_INDICATORS = (
-    "population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born", "foreign_born_share",
-    "residents_by_nationality", "refugees_registered", "asylum_applications", "unemployment_rate_foreign",
-    "naturalisations",
-)
+CORE_INDICATORS = indicator_role("gap")  # roles: data/catalog/indicators.yaml
 
 
 def coverage_matrix(con, cities=None) -> pd.DataFrame:

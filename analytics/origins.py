@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.normalise import country_iso3_lookup
+from analytics.rules import indicator_role
 
-CITY_ORIGIN_INDICATORS = ("residents_by_nationality", "foreign_born_by_country_of_birth", "immigrants_by_country_of_birth")
+CITY_ORIGIN_INDICATORS = indicator_role("city_origins")  # roles: data/catalog/indicators.yaml
 NATIONAL_INDICATOR = "migrant_stock_by_origin_rev2024"
 MIN_CITY_ORIGINS = 3  # fewer city origins than this: show the national table (and say so)
 

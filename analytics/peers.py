@@ -17,6 +17,7 @@ import pandas as pd
 
 from analytics import catalog
 from analytics.compare import best_figures
+from analytics.rules import indicator_role
 from analytics.rules import HEADLINE_SHARES, SOURCE_RANK
 
 INDICATORS = ("size", "migrant_share", "refugee_share", "origins", "region")
@@ -26,7 +27,7 @@ N_ORIGINS = 5                  # size of the top-origin sets compared by Jaccard
 REGION_SAME_SHORE = 0.5        # region distance: same country 0, same shore 0.5, other shore 1
 # City refugee counts, in order of preference; divided by the city's population of the same
 # kind of territory (geo_level) within the catalog's max_year_gap.
-REFUGEE_COUNT_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_seekers")
+REFUGEE_COUNT_INDICATORS = indicator_role("refugee_count")  # roles: data/catalog/indicators.yaml
 # National fallback: refugees under UNHCR's mandate plus Palestine refugees under UNRWA's mandate
 # (UNHCR's figures exclude the latter), per World Bank population, latest year with both.
 NATIONAL_REFUGEES = ("refugees_unhcr", "palestine_refugees_unrwa")

@@ -4,15 +4,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.compare import CITY_LEVELS, best_figures
-from analytics.rules import is_official
+from analytics.rules import indicator_role, is_official
 
-KEY_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born",
-                  "foreign_born_share", "immigrants_share", "migration_background_share", "refugees_registered")
-TREND_INDICATORS = ("population_total", "foreign_citizens", "foreign_citizens_share", "foreign_born", "foreign_born_share",
-                    "foreign_origin", "foreign_origin_share", "migration_background_share", "refugees_registered")
-REFUGEE_INDICATORS = ("refugees_registered", "refugees", "refugees_and_asylum_seekers", "refugees_and_asylum_seekers_registered",
-                      "asylum_applications", "asylum_seekers_in_basic_care", "asylum_seekers_in_reception", "persons_in_basic_care",
-                      "refugee_reception_places")
+KEY_INDICATORS = indicator_role("card")  # roles: data/catalog/indicators.yaml
+TREND_INDICATORS = indicator_role("trend")
+REFUGEE_INDICATORS = indicator_role("refugee")
 
 
 def key_figures(con, city_id: str) -> pd.DataFrame:

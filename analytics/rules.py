@@ -34,12 +34,32 @@ GEO_LEVELS = ("municipality", "governorate", "metropolitan", "region", "district
 GEO_RANK = {level: rank for rank, level in enumerate(GEO_LEVELS)}
 CITY_LEVELS = GEO_LEVELS[:4]  # district / national rows are not the city
 
+@lru_cache(maxsize=None)
+def indicator_role(role: str) -> tuple[str, ...]:
+    """The indicators a page uses for ``role`` (``card``, ``trend``, ``refugee``, ``gap``,
+    ``headline``, ``city_share``, ...), in order of preference: the ``roles`` block of
+    data/catalog/indicators.yaml, the one place they are set.
+
+    Raises
+    ------
+    KeyError : a role the catalogue does not define
+    """
+    import yaml
+
+    from analytics.paths import CATALOG_DIR
+
+    with open(CATALOG_DIR / "indicators.yaml", encoding="utf-8") as handle:
+        roles = yaml.safe_load(handle).get("roles") or {}
+    if role not in roles:
+        raise KeyError(f"unknown indicator role {role!r}; the catalogue defines {', '.join(sorted(roles))}")
+    return tuple(roles[role])
+
+
 # Each city's headline migrant share, in order of preference (different concepts: always flagged).
-HEADLINE_SHARES = ("foreign_citizens_share", "foreign_born_share", "immigrants_share", "migration_background_share",
-                   "foreign_origin_share")
+HEADLINE_SHARES = indicator_role("headline")
 HEADLINE = "headline_share"  # the pseudo-indicator id for "each city's best migrant share"
 # The shares set beside the national UN DESA share (counts of people, not of background).
-CITY_SHARE_INDICATORS = HEADLINE_SHARES[:3]
+CITY_SHARE_INDICATORS = indicator_role("city_share")
 
 # The key of an observation (one row per key in the database; analytics.validate, ingest, export use it).
 OBSERVATION_KEY = ("city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id")

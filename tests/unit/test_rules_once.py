@@ -116,3 +116,22 @@ def test_analytics_never_imports_briefs():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not any(n == "briefs" or n.startswith(("briefs.", "report", "views", "ui")) for n in names), \
                 f"{path.relative_to(ROOT)} imports {names}"
+
+
+def test_indicator_roles_come_from_the_catalogue():
+    """Which indicator is a card, a trend, a gap or a headline is set in indicators.yaml only."""
+    import yaml
+
+    from analytics import coverage, origins, peers, profile
+
+    roles = yaml.safe_load((ROOT / "data" / "catalog" / "indicators.yaml").read_text())["roles"]
+    assert profile.KEY_INDICATORS == tuple(roles["card"]) and profile.TREND_INDICATORS == tuple(roles["trend"])
+    assert profile.REFUGEE_INDICATORS == tuple(roles["refugee"]) and coverage.CORE_INDICATORS == tuple(roles["gap"])
+    assert rules.HEADLINE_SHARES == tuple(roles["headline"]) and rules.CITY_SHARE_INDICATORS == tuple(roles["city_share"])
+    assert peers.REFUGEE_COUNT_INDICATORS == tuple(roles["refugee_count"])
+    assert origins.CITY_ORIGIN_INDICATORS == tuple(roles["city_origins"])
+    known = {i["indicator_id"] for i in yaml.safe_load((ROOT / "data" / "catalog" / "indicators.yaml").read_text())["indicators"]}
+    for role, ids in roles.items():
+        assert set(ids) <= known, f"role {role}: {set(ids) - known} not in the catalogue"
+    with pytest.raises(KeyError, match="unknown indicator role"):
+        rules.indicator_role("nonsense")
