@@ -22,7 +22,7 @@ from figures.compare import lines_over_time, standing_mark
 from figures.context import Context
 from figures.profile import national_refugee_lines, top_origins_bars
 from i18n import percent
-from report.common import area_geojson, fact, facts_table, finish_page, ids
+from report.common import area_geojson, fact, finish_page, ids
 from report.editorial import gap_section, plain, territory_caveat, value_text
 from report.model import Fact, Link, Page, Section, Table
 

@@ -6,7 +6,7 @@ medium, never a 0.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from analytics import compare, reference
 from analytics.rules import HEADLINE, HEADLINE_SHARES

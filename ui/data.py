@@ -169,7 +169,9 @@ def call(module: str, function: str, *args, **kwargs):
 
 def lookup(name: str) -> pd.DataFrame:
     """Small reference tables for selectors and labels (analytics.reference)."""
-    return call("reference", name)
+    from analytics import reference
+
+    return cached(getattr(reference, name))
 
 
 def labels() -> dict[str, dict[str, str]]:
@@ -178,12 +180,16 @@ def labels() -> dict[str, dict[str, str]]:
 
 
 def _labels(version: str) -> dict:
-    return call("reference", "labels")
+    from analytics import reference
+
+    return cached(reference.labels)
 
 
 def city_order() -> tuple[str, ...]:
     """Every city id in catalog order (stable colours across charts)."""
-    return call("reference", "city_order")
+    from analytics import reference
+
+    return cached(reference.city_order)
 
 
 def built_on() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import peers, reference
 from ui import data as ui_data
 from ui.widgets import lang, multiselect, select
 from i18n import t
@@ -21,14 +22,14 @@ DEFAULT_SIZE = 9  # a default selection is bounded: a page costs what it shows, 
 def founding_cities() -> list[str]:
     """The founding members (catalog membership); without any, the largest cities by population
     (at most ``DEFAULT_SIZE``), so that a network of any size opens on a readable selection."""
-    return list(ui_data.call("reference", "default_cities", DEFAULT_SIZE))
+    return list(ui_data.cached(reference.default_cities, DEFAULT_SIZE))
 
 
 def default_for(city_id: str | None, k: int = 4) -> list[str]:
     """A city and its ``k`` peers (when the peer finder has them), else the founding cities."""
     if city_id:
         try:
-            peers = ui_data.call("peers", "peer_ids", city_id, k)
+            peers = ui_data.cached(peers.peer_ids, city_id, k)
         except (ImportError, AttributeError):
             peers = []
         if len(peers):

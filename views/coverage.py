@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
+from analytics import coverage
 from figures.profile import coverage_heatmap
-from ui.data import call
+from ui.data import cached
 from ui.render import built, context, show
 from ui.selection import all_cities, city_selection
 
@@ -14,13 +15,13 @@ selected = city_selection(default=all_cities() if len(all_cities()) <= 20 else N
 
 
 def matrix_chart():
-    return coverage_heatmap(call("coverage", "coverage_matrix", selected), ctx, selected)
+    return coverage_heatmap(cached(coverage.coverage_matrix, selected), ctx, selected)
 
 
 show(built("coverage-matrix", ctx, (selected,), matrix_chart), "matrix", ctx)
 
 st.header(ctx.t("core_missing"))
-missing = call("coverage", "missing_core_indicators", selected)
+missing = cached(coverage.missing_core_indicators, selected)
 missing = missing.assign(label=[ctx.label("indicators", m) if m != "district_counts" else ctx.t("district_counts")
                                 for m in missing.missing])
 table = pd.DataFrame({ctx.t("col_city"): [ctx.city(c) for c in missing.groupby("city_id").size().index],

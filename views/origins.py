@@ -1,9 +1,10 @@
 """Origins: top origins of a city, its origins on a world map, origins shared across a selection."""
 import streamlit as st
 
+from analytics import origins
 from figures.profile import shared_origins_heatmap, top_origins_bars, world_origins_map
 from figures.style import source_line
-from ui.data import call, lookup
+from ui.data import cached, lookup
 from ui.render import built, context, show
 from ui.selection import city_select, city_selection, default_for
 
@@ -11,8 +12,8 @@ ctx = context()
 st.title(ctx.t("origins_title"))
 st.markdown(ctx.t("origins_intro"))
 city_id = city_select(default="lisbon")
-top = call("origins", "top_origins", city_id, 15)
-world_table = call("origins", "world_map_table", city_id)
+top = cached(origins.top_origins, city_id, 15)
+world_table = cached(origins.world_map_table, city_id)
 
 left, right = st.columns([2, 3])
 with left:
@@ -27,7 +28,7 @@ with right:
 
 st.header(ctx.t("shared_origins"))
 selected = city_selection(default=default_for(None))
-shared = call("origins", "shared_origins", 10, selected)
+shared = cached(origins.shared_origins, 10, selected)
 common = shared[shared.n_cities >= 2]
 if common.empty:
     st.info(ctx.t("no_shared_origins"))

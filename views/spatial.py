@@ -3,11 +3,12 @@ p-values and caveats, indices at two levels, and cross-city views on a selection
 import pandas as pd
 import streamlit as st
 
+from analytics import spatial
 from figures import maps as map_figures
 from figures.profile import dissimilarity_bars
 from figures.style import source_line
 from i18n import number, percent
-from ui.data import call
+from ui.data import cached
 from ui.geo import area_geojson, boundary_geojson
 from ui.render import built, context, plain, show, text_table
 from ui.selection import city_select, city_selection, default_for
@@ -18,7 +19,7 @@ st.title(ctx.t("spatial_title"))
 c1, c2, c3, c4 = st.columns(4)
 city_id = city_select(default="madrid", container=c1)
 city = ctx.city(city_id)
-options = call("spatial", "group_options", city_id)
+options = cached(spatial.group_options, city_id)
 MAP_KINDS = ["share", "lq", "lisa"]
 
 if options.empty:
@@ -27,11 +28,11 @@ if options.empty:
         st.warning(ctx.t("spatial_no_counts", city=city))
         show(built("spatial-bmap", ctx, (city_id,), lambda: map_figures.boundary_map(
             geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
-            call("spatial", "boundary_sources", city_id), height=560)), "bmap", ctx)
+            cached(spatial.boundary_sources, city_id), height=560)), "bmap", ctx)
     else:
         st.warning(ctx.t("no_boundaries", city=city))
 else:
-    default = call("spatial", "default_selection", city_id)
+    default = cached(spatial.default_selection, city_id)
     group_id = select(ctx.t("group"), list(dict.fromkeys(options.group_id)), "group", format_func=lambda g: ctx.label("groups", g),
                       default=default["group_id"], what=ctx.t("what_group"), container=c2)
     rows = options[options.group_id == group_id]
@@ -39,7 +40,7 @@ else:
                    default=rows.sort_values("n_units").area_level.iloc[-1], what=ctx.t("what_level"), container=c3)
     years = sorted((int(y) for y in rows[rows.area_level == level].years.iloc[0]), reverse=True)
     year = select(ctx.t("year"), years, "year", default=years[0], what=ctx.t("what_year"), container=c4)
-    table = call("spatial", "area_table", city_id, group_id, year, level)
+    table = cached(spatial.area_table, city_id, group_id, year, level)
     group = ctx.label("groups", group_id)
     level_label = ctx.label("area_levels", level)
     est = (" · " + ctx.t("estimates")) if table.is_estimate.any() else ""
@@ -56,7 +57,7 @@ else:
         if kind == "lq":
             return map_figures.choropleth(table, geojson, "location_quotient", ctx, ctx.t("lq_map_title", city=city, group=group),
                                           ctx.t("lq_map_subtitle", year=year) + est, ctx.t("lq_short"), diverging=True)
-        lisa = call("spatial", "lisa_table", city_id, group_id, year, level)
+        lisa = cached(spatial.lisa_table, city_id, group_id, year, level)
         if lisa.empty:
             return None
         lisa = lisa.assign(cluster=lisa.cluster.str.lower().str.replace("-", "_").str.replace(" ", "_"))
@@ -70,7 +71,7 @@ else:
         st.info(ctx.t("too_few_areas"))
 
     st.header(ctx.t("segregation_indices"))
-    indices = call("spatial", "segregation_indices", city_id, group_id, year, level)
+    indices = cached(spatial.segregation_indices, city_id, group_id, year, level)
     text_table(lambda: pd.DataFrame({
         ctx.t("col_index"): [ctx.t(f"index_{i}") for i in indices["index"]],
         ctx.t("col_value"): indices.value.round(3),
@@ -80,7 +81,7 @@ else:
         ctx.t("col_citation"): indices.citation}), ctx, view=("spatial-indices", (city_id, group_id, year, level)))
     st.caption(ctx.t("indices_note"))
 
-    levels = call("spatial", "indices_by_level", city_id, group_id, year)
+    levels = cached(spatial.indices_by_level, city_id, group_id, year)
     if not levels.empty:
         st.header(ctx.t("scale_title"))
         st.markdown(ctx.t("scale_explanation"))
@@ -93,13 +94,13 @@ else:
 # --- across cities -----------------------------------------------------------------------
 st.header(ctx.t("across_network"))
 selected = city_selection(default=default_for(None))
-cross = call("spatial", "cross_city_indices", selected)
+cross = cached(spatial.cross_city_indices, selected)
 if cross.empty:
     st.info(ctx.t("no_cross_city"))
 else:
     show(built("spatial-cross", ctx, (selected,), lambda: dissimilarity_bars(cross, ctx)), "cross", ctx)
 SMALL_MULTIPLES_MAX = 12  # small maps stay legible (and cheap) for at most this many cities
-small = call("spatial", "small_multiples", 6, selected[:SMALL_MULTIPLES_MAX])
+small = cached(spatial.small_multiples, 6, selected[:SMALL_MULTIPLES_MAX])
 if len(selected) > SMALL_MULTIPLES_MAX:
     st.caption(ctx.t("small_multiples_cap", n=SMALL_MULTIPLES_MAX))
 if not small.empty:

@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from ui.data import call, lookup
+from analytics import coverage
+from ui.data import cached, lookup
 from ui.render import arrow_table, built, context, plain
 from ui.selection import city_selection, founding_cities
 
@@ -17,7 +18,7 @@ activities = lookup("network_activities")
 def theme_tables() -> dict:
     """Per theme: its indicators x the selected cities (latest year of a figure), and the
     selected cities with no figure for the theme."""
-    matrix = call("coverage", "coverage_matrix", selected)
+    matrix = cached(coverage.coverage_matrix, selected)
     out = {}
     for theme_id, cells in matrix.groupby("theme"):
         table = cells.pivot_table(index="indicator_id", columns="city_id", values="latest_year", aggfunc="max")
