@@ -104,6 +104,11 @@ def area_geodataframe(con, city_id: str, area_level: str | None = None):
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
+def area_source_ids(con, city_id: str) -> list[str]:
+    """The sources of a city's area boundaries (rows of ``sources``)."""
+    return [r[0] for r in con.execute("SELECT DISTINCT source_id FROM areas WHERE city_id = ? ORDER BY 1", [city_id]).fetchall()]
+
+
 def boundary_sources(con, city_id: str) -> str:
     """The publishers of a city's boundary files, each once ('A; B')."""
     rows = con.execute("""SELECT DISTINCT s.publisher FROM areas a JOIN sources s USING (source_id)

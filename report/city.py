@@ -149,8 +149,7 @@ def districts(con, ctx: Context, view: CityView) -> Section:
         if not geojson["features"]:
             return gap_section(sec, ctx.t("no_boundaries", city=city))
         sec.warnings.append(ctx.t("no_district_counts", city=city))
-        sec.source_ids += [r[0] for r in con.execute("SELECT DISTINCT source_id FROM areas WHERE city_id = ?",
-                                                     [view.city_id]).fetchall()]
+        sec.source_ids += spatial.area_source_ids(con, view.city_id)
         draw = static_maps.static_boundary_map if ctx.mode == "print" else maps.boundary_map
         sec.charts.append(draw(geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),
                                spatial.boundary_sources(con, view.city_id)))
