@@ -40,7 +40,7 @@ def test_map_svg_in_the_zip_is_vector(con, kind):
     """A district map (MapLibre, a WebGL canvas) goes into the ZIP as SVG paths drawn from the
     areas' geometry: no embedded bitmap, every area a path, the title and source as text."""
     from analytics import spatial
-    from briefs.content import area_geojson
+    from report.common import area_geojson  # the one implementation (pages and briefs)
     from briefs.page_charts import page_charts_zip
     from figures import maps
     from i18n import t
