@@ -130,6 +130,10 @@ def cmd_publish(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["brief"]:  # briefs belong to the document layer: the top-level command line makes them
+        print("error: briefs are made by the top-level command line: python -m mc2cm " + " ".join(argv), file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,11 +157,6 @@ def main(argv=None) -> int:
     p.add_argument("--memory-limit", default="256MB", help="DuckDB memory cap; larger sorts spill to a temporary folder")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_export)
-    # briefs belong to the document layer: the top-level command line makes them
-    p = sub.add_parser("brief", help="moved: python -m mc2cm brief ...", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=lambda args: print("error: briefs are made by the top-level command line: "
-                                           "python -m mc2cm brief " + " ".join(args.rest), file=sys.stderr) or 2)
     sub.add_parser("summary", help="row counts per table").set_defaults(func=cmd_summary)
     p = sub.add_parser("publish", help="publish the database as a directory of Parquet files (docs/scaling.md)")
     p.add_argument("--parquet", required=True, metavar="DIR", help="output directory (replaced atomically)")
