@@ -239,3 +239,21 @@ def test_every_section_of_a_page_is_in_every_brief(con):
         assert re.findall(r'<section class="[^"]+" id="([^"]+)"', html) == [s.key for s in brief.sections]
         titles, _, _ = pptx_view(briefs.make(con, kind, fmt="pptx", lang=brief.lang, **target))
         assert titles == [norm(s.title) for s in brief.sections]
+
+
+def test_facts_keep_every_further_column_of_key_figures(con, monkeypatch):
+    """Columns the data layer adds to key figures (age_flag, break_flag, release_due,
+    territory_id) pass through to every medium's facts unchanged (Fact.extra, Fact.territory_id)."""
+    from analytics import profile
+    from briefs.context import brief_context
+    from report.city import CityView, key_figures
+
+    real = profile.key_figures
+
+    def with_marks(con, city_id):
+        return real(con, city_id).assign(age_flag="old", release_due="2027-01", territory_id="at-wien")
+
+    monkeypatch.setattr(profile, "key_figures", with_marks)
+    section = key_figures(con, brief_context(con, "en"), CityView("vienna"))
+    assert section.facts and all(f.extra["age_flag"] == "old" and f.extra["release_due"] == "2027-01" for f in section.facts)
+    assert all(f.territory_id == "at-wien" for f in section.facts)
