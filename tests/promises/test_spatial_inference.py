@@ -1,0 +1,88 @@
+"""Promise: Moran's I and LISA report significance in the direction of the observed
+association (negative autocorrelation can be significant), as esda does, and LISA labels
+name the right quadrant (analytics.spatial)."""
+import numpy as np
+import pytest
+from libpysal.weights import lat2W
+
+from analytics import spatial
+
+
+def _checkerboard(n=4):
+    return np.array([(i + j) % 2 for i in range(n) for j in range(n)], dtype=float) * 10
+
+
+def test_morans_i_negative_autocorrelation_is_significant_two_sided_as_esda_p_sim():
+    import esda
+
+    w = lat2W(4, 4, rook=True)
+    w.transform = "r"
+    y = _checkerboard() + np.linspace(0, 0.5, 16)  # checkerboard, ties broken
+    value, p = spatial.morans_i(y, w, permutations=999)
+    reference = esda.Moran(y, w, permutations=999)
+    assert value == pytest.approx(reference.I) and value < -0.8
+    assert p == pytest.approx(reference.p_sim, abs=0.005) and p < 0.01
+
+
+def test_morans_i_positive_autocorrelation_matches_esda_p_sim():
+    import esda
+
+    w = lat2W(4, 4, rook=True)
+    w.transform = "r"
+    y = np.array([10.0 if j < 2 else 0.0 for i in range(4) for j in range(4)]) + np.arange(16) * 0.01
+    value, p = spatial.morans_i(y, w, permutations=999)
+    reference = esda.Moran(y, w, permutations=999)
+    assert value == pytest.approx(reference.I) and value > 0.5 and p < 0.01
+    assert p == pytest.approx(reference.p_sim, abs=0.005)
+
+
+def test_morans_i_no_pattern_is_not_significant_and_p_agrees_with_esda():
+    import esda
+
+    w = lat2W(5, 5, rook=True)
+    w.transform = "r"
+    y = np.random.default_rng(7).normal(size=25)
+    value, p = spatial.morans_i(y, w, permutations=999)
+    reference = esda.Moran(y, w, permutations=999)
+    assert value == pytest.approx(reference.I)
+    assert 0.05 < p <= 1 and p == pytest.approx(reference.p_sim, abs=0.06)
+
+
+def test_morans_i_p_value_counts_the_observed_value_itself():
+    w = lat2W(4, 4, rook=True)
+    w.transform = "r"
+    _, p = spatial.morans_i(_checkerboard(), w, permutations=99)
+    assert p == pytest.approx(1 / 100)  # no permutation is as extreme as a perfect checkerboard
+
+
+def test_lisa_labels_high_low_and_low_high_on_a_2x2_case():
+    """2x2 grid (rook: each cell has two neighbours). Values 10, 8 / 1, 0: the 10 sits beside
+    8 and 1 (lag below the mean: High-Low), the 8 beside 10 and 0 (High-High), the 1 beside
+    10 and 0 (Low-High), the 0 beside 8 and 1 (Low-Low)."""
+    w = lat2W(2, 2, rook=True)
+    w.transform = "r"
+    y = np.array([10.0, 8.0, 1.0, 0.0])
+    every = spatial.local_moran_clusters(y, w, permutations=99, alpha=1.01)  # every p < 1.01: the quadrant shows
+    assert list(every.cluster) == ["High-Low", "High-High", "Low-High", "Low-Low"]
+    z = y - y.mean()
+    m2 = (z ** 2).sum() / 3
+    lag = np.array([(z[1] + z[2]) / 2, (z[0] + z[3]) / 2, (z[0] + z[3]) / 2, (z[1] + z[2]) / 2])
+    assert np.allclose(every.local_i, z * lag / m2)
+    assert (every.p_value > 0).all() and (every.p_value <= 1).all()
+    tested = spatial.local_moran_clusters(y, w, permutations=99)  # 4 areas: nothing can be significant at 5 %
+    assert set(tested.cluster) == {"Not significant"} and (tested.p_value > 0.05).all()
+
+
+def test_lisa_significant_clusters_on_a_lattice_keep_their_quadrant():
+    w = lat2W(6, 6, rook=True)
+    w.transform = "r"
+    y = np.array([10.0 if (i < 3 and j < 3) else 0.0 for i in range(6) for j in range(6)]) + np.arange(36) * 0.001
+    out = spatial.local_moran_clusters(y, w, permutations=199)
+    assert out.loc[0, "cluster"] == "High-High"
+    significant = out[out.cluster != "Not significant"]
+    assert (significant.p_value < 0.05).all() and len(significant) >= 4
+    assert (out[out.p_value >= 0.05].cluster == "Not significant").all()
+    z = y - y.mean()
+    lag = np.asarray(w.sparse @ z).ravel()
+    expected = np.where(z > 0, np.where(lag > 0, "High-High", "High-Low"), np.where(lag < 0, "Low-Low", "Low-High"))
+    assert (significant.cluster == expected[significant.index]).all()
