@@ -39,6 +39,11 @@ SLOW_TESTS = {
     "tests/data/test_harmonise_reproducible.py": "re-runs every harmonise step on the raw data (4.5 s for Madrid)",
     "tests/unit/test_store.py": "Parquet store round trips (22-54 s each)",
     "tests/unit/test_analytics.py::test_quantile_classes_match_mapclassify": "imports mapclassify (2.4 s)",
+    "tests/unit/test_robustness.py::test_build_killed_midway_leaves_previous_database_usable": "kills a build (6 s)",
+    "tests/unit/test_hardening.py::test_ingest_sigkilled_while_writing_database_changes_nothing": "kills an ingest (3.4 s)",
+    "tests/unit/test_hardening.py::test_two_accented_names_both_ingest_and_replace_touches_only_its_file": "3 ingests (5.6 s)",
+    "tests/unit/test_robustness.py::test_twenty_concurrent_sessions_get_identical_results": "20 threads x pages (3.1 s)",
+    "tests/unit/test_briefs.py::test_cli_missing_browser_is_a_clear_message_not_a_traceback": "CLI (2.8 s)",
 }
 
 
@@ -99,6 +104,11 @@ def built_db(tmp_path_factory) -> Path:
     its own copy, so a test that writes to it changes nothing for the next session."""
     from analytics.db import build
 
+    path = tmp_path_factory.mktemp("db") / "mc2cm.duckdb"
+    prebuilt = os.environ.get("MC2CM_PREBUILT_TEST_DB")  # make mutation: built once from the unmutated code
+    if prebuilt:
+        shutil.copy2(prebuilt, path)
+        return path
     cached = BUILT_DB_CACHE / f"mc2cm-{_inputs_digest()}.duckdb"
     with _exclusive(BUILT_DB_CACHE / ".lock"):
         if not cached.exists():
@@ -107,7 +117,6 @@ def built_db(tmp_path_factory) -> Path:
             part = cached.with_name(cached.stem + ".building.duckdb")
             build(part, HARMONISED_DIR, tmp_path_factory.mktemp("no_ingested"))
             os.replace(part, cached)
-    path = tmp_path_factory.mktemp("db") / "mc2cm.duckdb"
     shutil.copy2(cached, path)
     return path
 
@@ -125,6 +134,9 @@ def fixture_db_path() -> Path:
     """The 3-city fixture database (vienna: district counts; lyon: boundaries with totals only;
     amman: figures only), built by tests/fixtures/make_fixture_db.py when missing or older than
     its inputs. Env ``MC2CM_FIXTURE_DB`` puts it elsewhere (default tests/fixtures/fixture.duckdb)."""
+    prebuilt = os.environ.get("MC2CM_PREBUILT_FIXTURE_DB")  # make mutation: never rebuilt from mutated code
+    if prebuilt:
+        return Path(prebuilt)
     builder = _fixture_builder()
     path = Path(os.environ.get("MC2CM_FIXTURE_DB", builder.FIXTURE_DB))
     with _exclusive(path.with_name(path.name + ".lock")):
