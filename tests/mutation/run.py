@@ -47,7 +47,7 @@ TARGETS = (
            (f"{PROMISES}/test_comparability.py", f"{PROMISES}/test_choice_of_figure.py", f"{PROMISES}/test_rules.py"),
            promise="comparability, ranks, choice rule, booleans"),
     Target("compare", "analytics/compare.py",
-           (f"{PROMISES}/test_comparability.py", f"{PROMISES}/test_choice_of_figure.py"),
+           (f"{PROMISES}/test_comparability.py", f"{PROMISES}/test_choice_of_figure.py", f"{PROMISES}/test_comparison_outputs.py"),
            functions=("best_figures", "compare_cities", "caveat_codes", "_caveat", "network_position"),
            promise="comparison and choice of figure"),
     Target("figures_compare", "figures/compare.py", (f"{PROMISES}/test_chart_marks.py",),
