@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import catalog, compare
+from analytics import catalog, compare, rules
 from analytics.rules import HEADLINE_SHARES
 
 
@@ -93,3 +93,80 @@ def test_no_comparable_value_gives_no_rank_and_no_median(con):
     if table.value.notna().any():
         pytest.skip("Beirut or Tunis has a migrant share now")
     assert table["rank"].isna().all() and table.network_median.isna().all() and (table.n_comparable == 0).all()
+
+
+COLUMNS = ["city_id", "city", "indicator_id", "indicator_label", "value", "unit", "year_used", "concept", "geo_level",
+           "geo_unit", "source_id", "source_type", "publisher", "source_title", "source_url", "is_estimate", "flag", "note",
+           "n_alternatives", "reference_indicator", "reference_concept", "reference_geo_level", "reference_year",
+           "indicator_differs", "concept_differs", "geo_level_differs", "year_gap", "year_gap_flag", "comparable",
+           "caveat_codes", "caveat"]
+
+
+def test_compare_cities_columns_types_and_one_row_per_city(con):
+    table = compare.compare_cities(con, list(HEADLINE_SHARES))
+    assert list(table.columns) == COLUMNS and list(table.index) == list(range(len(table)))
+    assert str(table.year_used.dtype) == "Int64" and table.n_alternatives.dtype.kind == "i"
+    assert table.city_id.is_unique and set(table.city_id) == {r[0] for r in con.execute("SELECT city_id FROM cities").fetchall()}
+    assert (table[table.value.isna()].n_alternatives == 0).all()
+    assert table.reference_indicator.dropna().unique().tolist() == [table.indicator_id.mode().iloc[0]]
+    assert table.value.isna().sum() > 0 and pd.isna(table.value.iloc[-1])  # cities without a value come last
+
+
+def test_unknown_indicator_is_refused_by_name(con):
+    with pytest.raises(KeyError, match=r"unknown indicator\(s\) \['no_such_indicator'\]"):
+        compare.compare_cities(con, ["foreign_citizens_share", "no_such_indicator"])
+
+
+def test_an_empty_selection_has_no_reference_and_no_value(con):
+    table = compare.compare_cities(con, "foreign_citizens_share", cities=["beirut"])
+    if table.value.notna().any():
+        pytest.skip("Beirut has this figure now")
+    assert table.reference_concept.isna().all() and table.reference_year.isna().all() and not table.comparable.any()
+
+
+def test_a_requested_year_caps_the_figures_and_is_the_reference(con):
+    table = compare.compare_cities(con, "foreign_citizens_share", year=2012, cities=["vienna", "madrid"])
+    assert (table.year_used <= 2012).all() and (table.reference_year == 2012).all()
+    vienna = table.set_index("city_id").loc["vienna"]
+    assert vienna.year_used == 2012  # Vienna publishes every year
+
+
+def test_a_concept_filter_keeps_only_that_concept(con):
+    table = compare.compare_cities(con, list(HEADLINE_SHARES), concept="foreign_born")
+    assert set(table.concept.dropna()) == {"foreign_born"}
+    assert compare.best_figures(con, list(HEADLINE_SHARES), concept="foreign_born").concept.eq("foreign_born").all()
+
+
+def test_best_figures_prefers_the_indicator_order_or_the_territory(con):
+    by_indicator = compare.best_figures(con, ["foreign_born_share", "foreign_citizens_share"], ["vienna"]).iloc[0]
+    assert by_indicator.indicator_id == "foreign_born_share"
+    flipped = compare.best_figures(con, ["foreign_citizens_share", "foreign_born_share"], ["vienna"]).iloc[0]
+    assert flipped.indicator_id == "foreign_citizens_share"
+    by_territory = compare.best_figures(con, list(compare.CITY_SHARE_INDICATORS), prefer="territory")
+    assert by_territory.city_id.is_unique
+    for city in by_territory.itertuples():
+        everything = compare.best_figures(con, list(compare.CITY_SHARE_INDICATORS), [city.city_id], best_only=False)
+        levels = everything.geo_level.map(lambda g: compare.GEO_RANK[g])
+        assert compare.GEO_RANK[city.geo_level] == levels.min(), city.city_id
+        closest = everything[levels == levels.min()]
+        effective = closest.year - closest.source_type.map(lambda k: 0 if rules.is_official(k) else rules.OFFICIAL_GRACE_YEARS)
+        assert city.year - (0 if rules.is_official(city.source_type) else rules.OFFICIAL_GRACE_YEARS) == effective.max()
+
+
+def test_best_figures_per_indicator_keeps_each_indicator_and_counts_its_alternatives(con):
+    ids = ["foreign_born_share", "foreign_citizens_share"]
+    each = compare.best_figures(con, ids, ["vienna"], per_indicator=True)
+    assert sorted(each.indicator_id) == sorted(ids)
+    everything = compare.best_figures(con, ids, ["vienna"], best_only=False)
+    for row in each.itertuples():
+        same = everything[(everything.year == row.year) & (everything.indicator_id == row.indicator_id)]
+        assert row.n_alternatives == len(same) - 1
+    one = compare.best_figures(con, ids, ["vienna"])
+    assert len(one) == 1
+    assert one.n_alternatives.iloc[0] == len(everything[everything.year == one.year.iloc[0]]) - 1
+
+
+def test_only_totals_count_never_a_breakdown(con):
+    rows = compare.best_figures(con, "foreign_citizens", best_only=False)
+    assert (rows.breakdown == "").all() and len(rows) > 0
+    assert "_rank_in_city" not in rows.columns and "_ind" not in rows.columns
