@@ -2,6 +2,9 @@
 the label) and which are more than the allowed gap from the reference year (hatched bar),
 read from the plotly figure itself (figures.compare.ranked_bars)."""
 import pandas as pd
+import pytest
+
+from tests.promises import snapshot
 
 from figures import compare as fc
 from figures.context import Context
@@ -84,3 +87,33 @@ def test_standing_mark_shows_source_kind_and_estimate():
     assert fc.standing_mark("official_statistics", False, ctx) == ctx.t("mark_official_statistics")
     assert fc.standing_mark("research", True, ctx) == ctx.t("mark_research") + " · " + ctx.t("estimate_short")
     assert fc.standing_mark("unknown", False, ctx) == "?"
+
+
+@pytest.mark.parametrize("lang, mode", [("en", "screen"), ("ar", "screen"), ("fr", "presenter")])
+def test_ranked_bars_show_what_they_showed_golden(lang, mode):
+    """Every mark, text, hover, axis and caption of the ranked bars, against a reviewed golden file."""
+    ctx = Context(lang=lang, mode=mode, data_version="abc123", labels={"cities": {c: c.title() for c in TABLE.city_id}})
+    chart = fc.ranked_bars(TABLE, ctx, "Migrant share")
+    figure = chart.figure.to_plotly_json()
+    snapshot.check(f"ranked_bars_{lang}_{mode}", {"data": figure["data"], "layout": figure["layout"], "title": chart.title,
+                                                 "subtitle": chart.subtitle, "source": chart.source, "alt": chart.alt,
+                                                 "notes": chart.notes, "kind": chart.kind})
+
+
+def test_ranked_bars_of_an_empty_selection_golden():
+    ctx = Context(labels={"cities": {"tunis": "Tunis"}})
+    chart = fc.ranked_bars(TABLE[TABLE.city_id == "tunis"], ctx, "Migrant share")
+    figure = chart.figure.to_plotly_json()
+    snapshot.check("ranked_bars_empty", {"data": figure["data"], "layout": figure["layout"], "subtitle": chart.subtitle,
+                                         "alt": chart.alt})
+
+
+def test_hover_names_indicator_concept_territory_year_caveat_source_and_other_figures():
+    table = TABLE.copy()
+    table.loc[0, "n_alternatives"] = 2
+    chart = fc.ranked_bars(table, CTX, "Migrant share")
+    hover = chart.figure.data[0].hovertext[0]
+    assert hover.startswith("<b>Vienna</b>: ") and CTX.label("indicators", "foreign_citizens_share") in hover
+    assert CTX.label("concepts", "foreign_citizenship") in hover and "vienna unit · 2023" in hover
+    assert CTX.t("source_is", publisher="Publisher of vienna") in hover and CTX.t("n_other_figures", n=2) in hover
+    assert CTX.t("n_other_figures", n=0) not in chart.figure.data[0].hovertext[1]

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analytics import catalog, compare, rules
+from tests.promises import snapshot
 from analytics.rules import HEADLINE_SHARES
 
 
@@ -170,3 +171,21 @@ def test_only_totals_count_never_a_breakdown(con):
     rows = compare.best_figures(con, "foreign_citizens", best_only=False)
     assert (rows.breakdown == "").all() and len(rows) > 0
     assert "_rank_in_city" not in rows.columns and "_ind" not in rows.columns
+
+
+@pytest.mark.parametrize("name, call", [
+    ("headline", lambda c: compare.network_position(c, list(HEADLINE_SHARES))),
+    ("headline_2016", lambda c: compare.network_position(c, list(HEADLINE_SHARES), 2016, ["vienna", "lyon"])),
+    ("foreign_born_concept", lambda c: compare.compare_cities(c, list(HEADLINE_SHARES), concept="foreign_born")),
+    ("population", lambda c: compare.compare_cities(c, "population_total")),
+    ("timeseries", lambda c: compare.timeseries(c, "foreign_born_share", ["vienna"])),
+    ("best_per_indicator", lambda c: compare.best_figures(c, list(HEADLINE_SHARES), per_indicator=True)
+        .sort_values(["city_id", "indicator_id"]).reset_index(drop=True)),
+    ("city_vs_country", lambda c: compare.city_vs_country(c)),
+])
+def test_comparison_tables_of_the_fixture_golden(fixture_db_path, name, call):
+    """Every column of the comparison tables on the 3-city fixture, against reviewed golden files."""
+    import duckdb
+
+    con = duckdb.connect(str(fixture_db_path), read_only=True)
+    snapshot.check(f"compare_{name}", call(con))
