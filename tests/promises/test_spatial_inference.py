@@ -86,3 +86,81 @@ def test_lisa_significant_clusters_on_a_lattice_keep_their_quadrant():
     lag = np.asarray(w.sparse @ z).ravel()
     expected = np.where(z > 0, np.where(lag > 0, "High-High", "High-Low"), np.where(lag < 0, "Low-Low", "Low-High"))
     assert (significant.cluster == expected[significant.index]).all()
+
+
+def _reference_moran_p(y, w, permutations, seed=spatial.SEED):
+    """The documented p-value, spelled out: permutations of the deviations with the module's seed,
+    counted on the observed side of E[I] = -1/(n-1), the observed value included."""
+    z = np.asarray(y, dtype=float) - np.mean(y)
+    n = len(z)
+    dense = w.full()[0]
+
+    def stat(v):
+        return (n / dense.sum()) * (v @ dense @ v) / (v @ v)
+
+    observed = stat(z)
+    perms = np.random.default_rng(seed).permuted(np.tile(z, (permutations, 1)), axis=1)
+    sims = np.array([stat(p) for p in perms])
+    side = (sims >= observed) if observed >= -1.0 / (n - 1) else (sims <= observed)
+    return observed, (side.sum() + 1) / (permutations + 1)
+
+
+def _near(target, n=16, side=4, tries=4000):
+    """A seeded random 4x4 pattern whose Moran's I lies in ``target`` (an open interval)."""
+    w = lat2W(side, side, rook=True)
+    w.transform = "r"
+    rng = np.random.default_rng(1)
+    for _ in range(tries):
+        y = rng.normal(size=n)
+        value, _ = spatial.morans_i(y, w, permutations=1)
+        if target[0] < value < target[1]:
+            return y, w
+    raise AssertionError(f"no pattern with I in {target}")
+
+
+@pytest.mark.parametrize("case", ["tie_2x2", "at_expectation_2x2", "random_4x4", "between_expectations_low",
+                                  "between_expectations_high", "negative"])
+def test_morans_p_is_counted_on_the_observed_side_of_its_expectation(case):
+    w2 = lat2W(2, 2, rook=True)
+    w2.transform = "r"
+    w4 = lat2W(4, 4, rook=True)
+    w4.transform = "r"
+    y, w = {"tie_2x2": (np.array([1.0, 0.0, 0.0, 1.0]), w2), "at_expectation_2x2": (np.array([1.0, 0.0, 0.0, 0.0]), w2),
+            "random_4x4": (np.random.default_rng(3).normal(size=16), w4),
+            "negative": (_checkerboard() + np.linspace(0, 3, 16), w4)}.get(case, (None, None))
+    if case == "between_expectations_low":  # between -1/(n-1) and -1/(n+1): the side depends on n - 1
+        y, w = _near((-1 / 15, -1 / 17))
+    elif case == "between_expectations_high":  # between -1/(n-2) and -1/(n-1)
+        y, w = _near((-1 / 14, -1 / 15))
+    value, p = spatial.morans_i(y, w, permutations=199)
+    ref_value, ref_p = _reference_moran_p(y, w, 199)
+    assert value == pytest.approx(ref_value) and p == pytest.approx(ref_p)
+    assert spatial.morans_i(y, w, permutations=199) == (value, p)  # seeded: the same p every time
+
+
+def test_lisa_quadrants_need_a_strict_side_of_the_mean_small_values():
+    """Shares as fractions (deviations below 1) keep their quadrants; an area exactly at the mean,
+    or whose neighbours average exactly the mean, has no quadrant."""
+    w = lat2W(2, 2, rook=True)
+    w.transform = "r"
+    small = spatial.local_moran_clusters(np.array([0.10, 0.08, 0.01, 0.0]), w, permutations=9, alpha=1.01)
+    assert list(small.cluster) == ["High-Low", "High-High", "Low-High", "Low-Low"]
+    line = lat2W(1, 3, rook=True)
+    line.transform = "r"
+    flat = spatial.local_moran_clusters(np.array([0.0, 1.0, 2.0]), line, permutations=9, alpha=1.01)
+    assert list(flat.cluster) == ["Not significant"] * 3  # z = 0 for the middle, lag = 0 for the ends
+
+
+def test_lisa_p_values_of_end_areas_and_islands():
+    from libpysal.weights import W
+
+    line = lat2W(1, 10, rook=True)
+    line.transform = "r"
+    out = spatial.local_moran_clusters(np.arange(10.0) ** 2, line, permutations=199)
+    assert out.p_value.iloc[0] < 0.5 and out.p_value.iloc[-1] < 0.5  # one neighbour each: tested, not skipped
+    three = spatial.local_moran_clusters(np.array([0.0, 1.0, 5.0]), lat2W(1, 3, rook=True), permutations=99)
+    assert (three.p_value < 1).any()
+    islands = W({0: [1], 1: [0], 2: []}, silence_warnings=True)
+    islands.transform = "r"
+    out = spatial.local_moran_clusters(np.array([3, 1, 2]), islands, permutations=99)
+    assert out.local_i.iloc[2] == 0 and out.p_value.iloc[2] == 1 and out.cluster.iloc[2] == "Not significant"
