@@ -57,7 +57,7 @@ TARGETS = (
            promise="segregation indices and the dissimilarity p-value"),
     Target("spatial_inference", "analytics/spatial.py", (f"{PROMISES}/test_spatial_inference.py",),
            functions=("morans_i", "local_moran_clusters"), promise="Moran's I and LISA inference"),
-    Target("text_safety", "analytics/text_safety.py", ("tests/unit/test_text_safety.py",),
+    Target("text_safety", "analytics/text_safety.py", ("tests/unit/test_text_safety.py", f"{PROMISES}/test_text_safety_promises.py"),
            promise="text from data is text"),
     Target("export", "analytics/export.py", (f"{PROMISES}/test_export_bundle.py", "tests/unit/test_export.py::test_formula_injection_is_neutralised"),
            functions=("_observations_query", "_area_counts_query", "_query", "_in", "selection_sql", "_sql_literal",
