@@ -53,7 +53,7 @@ TARGETS = (
     Target("figures_compare", "figures/compare.py", (f"{PROMISES}/test_chart_marks.py",),
            functions=("standing_mark", "ranked_bars"), promise="the chart marks of the comparison"),
     Target("segregation_indices", "analytics/segregation_indices.py",
-           ("tests/unit/test_segregation_indices.py",),
+           ("tests/unit/test_segregation_indices.py", f"{PROMISES}/test_segregation_promises.py"),
            promise="segregation indices and the dissimilarity p-value"),
     Target("spatial_inference", "analytics/spatial.py", (f"{PROMISES}/test_spatial_inference.py",),
            functions=("morans_i", "local_moran_clusters"), promise="Moran's I and LISA inference"),
