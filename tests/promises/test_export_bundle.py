@@ -69,3 +69,16 @@ def test_query_sql_writes_the_filters_in_as_literals():
     sql = export.selection_sql({"cities": ["o'brien"], "years": [2010, 2012]})
     assert "o.city_id IN ('o''brien')" in sql and "o.year BETWEEN 2010 AND 2012" in sql and "?" not in sql
     assert sql.endswith(";\n")
+
+
+def test_district_counts_year_filter_keeps_those_years_and_query_sql_says_so(shuffled):
+    years = sorted({r[0] for r in shuffled.execute("SELECT DISTINCT year FROM area_counts WHERE city_id = 'vienna'").fetchall()})
+    chosen = [str(years[-1])]  # as a URL gives it: text
+    data = export.export(shuffled, {"cities": ["vienna"], "years": chosen}, "zip", dataset="area_counts")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sql, csv = archive.read("query.sql").decode(), archive.read("area_counts.csv")
+    table = pd.read_csv(io.BytesIO(csv), keep_default_na=False)
+    assert set(table.year) == {years[-1]} and f"c.year IN ({years[-1]})" in sql
+    assert export.to_csv_bytes(shuffled.execute(sql).df()) == csv
+    with pytest.raises(ValueError, match="unknown dataset 'nope'; expected one of observations, area_counts"):
+        export.selection_sql({}, "nope")
