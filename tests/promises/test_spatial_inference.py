@@ -164,3 +164,48 @@ def test_lisa_p_values_of_end_areas_and_islands():
     islands.transform = "r"
     out = spatial.local_moran_clusters(np.array([3, 1, 2]), islands, permutations=99)
     assert out.local_i.iloc[2] == 0 and out.p_value.iloc[2] == 1 and out.cluster.iloc[2] == "Not significant"
+
+
+def _reference_lisa(y, w, permutations, seed=spatial.SEED):
+    """Conditional permutation as documented (Anselin 1995; esda's shared draws): each area's value
+    fixed, its k neighbours drawn from the other areas (the first k of one random order per draw),
+    p counted on the observed side of 0, the observed value included; islands get p = 1."""
+    y = np.asarray(y, dtype=float)
+    n, z = len(y), y - y.mean()
+    m2 = (z ** 2).sum() / (n - 1)
+    nbs = [list(w.neighbors[k]) for k in w.id_order]
+    wts = [list(w.weights[k]) for k in w.id_order]
+    max_k = max(len(nb) for nb in nbs)
+    order = np.argsort(np.random.default_rng(seed).random((permutations, n - 1)), axis=1)[:, :max_k]
+    local, p = [], []
+    for i, (nb, wt) in enumerate(zip(nbs, wts)):
+        lag = sum(wv * z[j] for wv, j in zip(wt, nb))
+        observed = z[i] * lag / m2
+        local.append(observed)
+        if not nb:
+            p.append(1.0)
+            continue
+        others = [j for j in range(n) if j != i]
+        sims = np.array([z[i] * sum(wv * z[others[d]] for wv, d in zip(wt, row[:len(nb)])) / m2 for row in order])
+        extreme = (sims >= observed) if observed >= 0 else (sims <= observed)
+        p.append((extreme.sum() + 1) / (permutations + 1))
+    return np.array(local), np.array(p)
+
+
+@pytest.mark.parametrize("case", ["2x2", "line", "lattice_with_island"])
+def test_lisa_p_values_are_the_documented_conditional_permutation(case):
+    from libpysal.weights import W
+
+    if case == "2x2":
+        w, y = lat2W(2, 2, rook=True), np.array([10.0, 8.0, 1.0, 0.0])
+    elif case == "line":
+        w, y = lat2W(1, 7, rook=True), np.array([5.0, 4.0, 9.0, 1.0, 1.0, 0.0, 7.0])
+    else:
+        lattice = lat2W(3, 3, rook=True)
+        neighbours = {**{k: list(v) for k, v in lattice.neighbors.items()}, 9: []}
+        w, y = W(neighbours, silence_warnings=True), np.array([9.0, 8, 7, 1, 0, 2, 3, 1, 0, 5])
+    w.transform = "r"
+    out = spatial.local_moran_clusters(y, w, permutations=99)
+    local, p = _reference_lisa(y, w, 99)
+    assert np.allclose(out.local_i, local) and np.allclose(out.p_value, p)
+    assert spatial.local_moran_clusters(y, w, permutations=99).equals(out)  # seeded

@@ -6,7 +6,7 @@ from analytics.text_safety import link_host, plain_text, printable, safe_link
 
 
 @pytest.mark.parametrize("url", ["https://exa\u200bmple.org/", "https://example.org/\u202e", "https://a.example\\@b.example/",
-                                 "https://exa_mple.org/", "ftp://example.org/"])
+                                 "https://exa_mple.org/", "ftp://example.org/", "https://example.org/a\\\\b"])
 def test_link_host_refuses_invisible_characters_backslashes_odd_hosts(url):
     assert link_host(url) is None and safe_link(url) is None
 
