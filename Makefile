@@ -5,12 +5,14 @@ PY     := $(VENV)/bin/python
 DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test test-fast data build bench e2e-deps clean
+.PHONY: run test test-fast mutation data build bench e2e-deps clean
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt is generated from pyproject.toml; requirements.lock pins every transitive version
+# (python tests/packaging/requirements.py --write / --lock).
+$(VENV)/.installed: requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	touch $@
 
 $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/*.yaml)
@@ -24,9 +26,15 @@ run: $(VENV)/.installed $(DB) e2e-deps
 test: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m pytest -q
 
-## test-fast: the suite without the tests marked slow (benchmark smoke, PySAL agreement, browser): about a minute
+## test-fast: the suite without the tests marked slow (tests/conftest.py SLOW_TESTS), on 2 processes: about a minute
 test-fast: $(VENV)/.installed $(DB)
-	MC2CM_DB=$(DB) $(PY) -m pytest -q -m "not slow"
+	MC2CM_DB=$(DB) $(PY) -m pytest -q -m "not slow" -n 2
+
+## mutation: mutmut over the modules that hold the promises, per module with its own tests (~10-30 min;
+## not in CI's path): tests/mutation/RESULTS.md; surviving mutants must be listed in tests/mutation/EQUIVALENT.md
+mutation: $(VENV)/.installed
+	$(PY) -m pip install --quiet "mutmut==3.8.1" -c requirements.lock
+	$(PY) tests/mutation/run.py
 
 ## data: re-run the harmonise steps from ../shared/data (or MC2CM_RAW), then rebuild
 data: $(VENV)/.installed

@@ -1,14 +1,80 @@
-"""Shared fixtures: a database built from the committed harmonised data into a temp folder."""
+"""Shared fixtures: the full database built from the committed harmonised data (cached by the
+content of its inputs), the 3-city fixture database, and the list of slow tests.
+
+Fast lane (``make test-fast``): ``pytest -m "not slow"``. Tests that take seconds each
+(processes killed mid-ingest, CLI subprocesses, Parquet-store round trips, reproductions of
+harmonise steps) are marked slow here, in ``SLOW_TESTS``, with the time measured for each, so
+that the list is in one place and survives edits of the test files.
+"""
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import importlib.util
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-from analytics.paths import HARMONISED_DIR, raw_data_dir
+from analytics.paths import CATALOG_DIR, HARMONISED_DIR, PROJECT_ROOT, raw_data_dir
+
+# Speed is measured in benchmarks, not in timed tests (CONTRIBUTING.md): Hypothesis's default 200 ms
+# deadline per example failed under load on this shared 2-core machine, so it is off, explicitly.
+hypothesis_settings.register_profile("mc2cm", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mc2cm"))
+
+# node id prefix -> why it is slow (wall time measured on the shared 2-core machine, 2026-12-07)
+SLOW_TESTS = {
+    "tests/unit/test_hardening.py::test_ingest_killed_before_commit_changes_nothing_and_retry_works":
+        "kills an ingest subprocess (18-61 s)",
+    "tests/unit/test_hardening.py::test_ingest_killed_after_commit_point_is_completed": "kills an ingest subprocess",
+    "tests/unit/test_hardening.py::test_keyboard_interrupt_during_rebuild_leaves_nothing_and_retry_works": "rebuild (3 s)",
+    "tests/unit/test_hardening.py::test_cli_never_prints_a_traceback": "CLI subprocesses",
+    "tests/unit/test_bad_ingest_corpus.py::test_cli_sample_refused_without_traceback": "CLI subprocesses (10 s)",
+    "tests/unit/test_export.py::test_round_trip_csv_reingests_into_identical_table": "ingest + rebuild (4.5 s)",
+    "tests/unit/test_export.py::test_cli_export_streams_from_duckdb": "CLI export",
+    "tests/data/test_harmonise_reproducible.py": "re-runs every harmonise step on the raw data (4.5 s for Madrid)",
+    "tests/unit/test_store.py": "Parquet store round trips (22-54 s each)",
+    "tests/unit/test_analytics.py::test_quantile_classes_match_mapclassify": "imports mapclassify (2.4 s)",
+    "tests/unit/test_robustness.py::test_build_killed_midway_leaves_previous_database_usable": "kills a build (6 s)",
+    "tests/unit/test_hardening.py::test_ingest_sigkilled_while_writing_database_changes_nothing": "kills an ingest (3.4 s)",
+    "tests/unit/test_hardening.py::test_two_accented_names_both_ingest_and_replace_touches_only_its_file": "3 ingests (5.6 s)",
+    "tests/unit/test_robustness.py::test_twenty_concurrent_sessions_get_identical_results": "20 threads x pages (3.1 s)",
+    "tests/unit/test_briefs.py::test_cli_missing_browser_is_a_clear_message_not_a_traceback": "CLI (2.8 s)",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.nodeid == prefix or item.nodeid.startswith(prefix if prefix.endswith(".py") else prefix + "[")
+               or item.nodeid.startswith(prefix + "::") for prefix in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
+@contextmanager
+def _exclusive(lock_path: Path):
+    """An exclusive file lock: parallel workers (pytest-xdist) build a cached database once."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _inputs_digest() -> str:
+    """Content hash of what the full database is built from: data/harmonised (without user
+    ingests), the catalog and the analytics code."""
+    digest = hashlib.sha256()
+    files = [p for p in sorted(HARMONISED_DIR.rglob("*")) if p.is_file() and "ingested" not in p.relative_to(HARMONISED_DIR).parts]
+    files += sorted(CATALOG_DIR.glob("*.yaml")) + sorted((PROJECT_ROOT / "analytics").rglob("*.py"))
+    for path in files:
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _scan_installed_components_once() -> None:
@@ -26,13 +92,32 @@ def _scan_installed_components_once() -> None:
 _scan_installed_components_once()
 
 
+BUILT_DB_CACHE = Path(os.environ.get("MC2CM_TEST_CACHE", Path(__file__).parent / "fixtures" / ".cache"))
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
-    """The full database, built once per session from data/harmonised (never the user's file)."""
+    """The full database from data/harmonised (never the user's file), in a temp folder.
+
+    Building it takes about 25 s; it is built once per content of its inputs (``_inputs_digest``)
+    into ``tests/fixtures/.cache`` (git-ignored; env ``MC2CM_TEST_CACHE``) and each session gets
+    its own copy, so a test that writes to it changes nothing for the next session."""
     from analytics.db import build
 
     path = tmp_path_factory.mktemp("db") / "mc2cm.duckdb"
-    build(path, HARMONISED_DIR, tmp_path_factory.mktemp("no_ingested"))
+    prebuilt = os.environ.get("MC2CM_PREBUILT_TEST_DB")  # make mutation: built once from the unmutated code
+    if prebuilt:
+        shutil.copy2(prebuilt, path)
+        return path
+    cached = BUILT_DB_CACHE / f"mc2cm-{_inputs_digest()}.duckdb"
+    with _exclusive(BUILT_DB_CACHE / ".lock"):
+        if not cached.exists():
+            for old in BUILT_DB_CACHE.glob("mc2cm-*.duckdb"):
+                old.unlink()
+            part = cached.with_name(cached.stem + ".building.duckdb")
+            build(part, HARMONISED_DIR, tmp_path_factory.mktemp("no_ingested"))
+            os.replace(part, cached)
+    shutil.copy2(cached, path)
     return path
 
 
@@ -49,10 +134,14 @@ def fixture_db_path() -> Path:
     """The 3-city fixture database (vienna: district counts; lyon: boundaries with totals only;
     amman: figures only), built by tests/fixtures/make_fixture_db.py when missing or older than
     its inputs. Env ``MC2CM_FIXTURE_DB`` puts it elsewhere (default tests/fixtures/fixture.duckdb)."""
+    prebuilt = os.environ.get("MC2CM_PREBUILT_FIXTURE_DB")  # make mutation: never rebuilt from mutated code
+    if prebuilt:
+        return Path(prebuilt)
     builder = _fixture_builder()
     path = Path(os.environ.get("MC2CM_FIXTURE_DB", builder.FIXTURE_DB))
-    if builder.is_stale(path):
-        builder.build_fixture(path)
+    with _exclusive(path.with_name(path.name + ".lock")):
+        if builder.is_stale(path):
+            builder.build_fixture(path)
     return path
 
 

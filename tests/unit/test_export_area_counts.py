@@ -97,6 +97,7 @@ def test_zip_bundle_validates_and_sql_reproduces(con, tmp_path):
     csv = pd.read_csv(tmp_path / "area_counts.csv", keep_default_na=False)
     again = con.execute((tmp_path / "query.sql").read_text()).df()
     assert len(again) == len(csv) > 0 and list(again.columns) == list(csv.columns)
+    assert export.to_csv_bytes(again) == (tmp_path / "area_counts.csv").read_bytes()  # row for row, in order
     readme = (tmp_path / "README.md").read_text()
     assert "Original providers (cite these first)" in readme and "Ayuntamiento de Madrid" in readme
 
