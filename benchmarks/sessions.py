@@ -154,30 +154,34 @@ def _dropped(error: Exception) -> bool:
     return isinstance(error, (ConnectionClosed, InvalidStatus, OSError, EOFError))
 
 
-async def _step(session: Session, page: str, widget_states, timeout: float, reconnects: list, reconnect_s: float):
-    """One run; if the connection drops (a replica killed), reconnect through the proxy and
-    reopen the view from the URL (page, the query string the app last wrote, widget states), as
-    the browser does. The time of a step runs from its first request to the rendered page,
-    reconnection included."""
+async def _step(session: Session, page: str, change, timeout: float, reconnects: list, reconnect_s: float):
+    """One run; if the connection drops (a replica killed), reconnect through the proxy to
+    another replica, reopen the view from the URL the app last wrote (a new session: the page
+    and its query string, as the browser does on reconnecting), then repeat this step's filter
+    change, if it was one (``change``: the filter as (key, kind), its widget state taken from the
+    session's own last run). The time of a step runs from its first request to the rendered
+    page, reconnection included."""
     start = time.perf_counter()
     deadline = time.monotonic() + reconnect_s
-    query = "lang=en"
+    url_query = session.query  # the URL after the last rendered step
     while True:
         try:
-            _, digest, exc = await session.run(page, query=query, widget_states=widget_states, timeout=timeout)
+            widget_states = session.changed(*change, 0) if change else None
+            _, digest, exc = await session.run(page, widget_states=widget_states, timeout=timeout)
             return (time.perf_counter() - start) * 1000, digest, exc
         except Exception as error:  # noqa: BLE001
             if not (session.affinity and _dropped(error)) or time.monotonic() > deadline:
                 raise
             reconnects.append(f"{page}: {type(error).__name__} on {session.replica}")
-            query = session.query
             while True:
                 try:
                     await session.close()
                     await session.open("" if page == "overview" else page)
+                    if change:  # reopen the view from the URL, then the filter change again
+                        await session.run(page, query=url_query, timeout=timeout)
                     break
-                except Exception:  # noqa: BLE001 - the proxy or every replica not ready yet: retry
-                    if time.monotonic() > deadline:
+                except Exception as again:  # noqa: BLE001 - the proxy or every replica not ready yet: retry
+                    if not _dropped(again) or time.monotonic() > deadline:
                         raise
                     await asyncio.sleep(0.5)
 
@@ -200,7 +204,7 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
                     await on_step(index, page)
                 if page in SESSION_FILTERS:
                     key, kind = SESSION_FILTERS[page]
-                    ms, digest, exc = await _step(session, page, session.changed(key, kind, 0), timeout, reconnects, reconnect_s)
+                    ms, digest, exc = await _step(session, page, (key, kind), timeout, reconnects, reconnect_s)
                     steps.append((page, "filter", ms, digest))
                     if exc:
                         errors.append(f"session {index} {page} filter: {exc} exception(s)")
@@ -211,6 +215,7 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
     finally:
         await session.close()
     return steps, errors, {"replicas": session.replicas_seen, "reconnects": reconnects,
+                           "digests": {f"{page}/{step}": digest for page, step, _, digest in steps},
                            "errors": len(errors), "steps": len(steps)}
 
 

@@ -88,6 +88,25 @@ def render(run_dir: Path, replica_ports: list[int], listen: str, db: str, parque
     return conf
 
 
+def serve_store(run_dir: Path, parquet_dir: str, nginx_user: str | None = None, port: int | None = None):
+    """nginx alone serving a published Parquet directory at ``/mc2cm_parquet/`` (range requests),
+    for ``open_store("http://127.0.0.1:PORT/mc2cm_parquet")``; returns (process, URL). The
+    same configuration as the deployment, with no replica behind ``/``."""
+    port = port or free_port()
+    render(Path(run_dir), [free_port()], f"127.0.0.1:{port}", "", parquet_dir, nginx_user)
+    run = Path(run_dir).resolve()
+    proc = subprocess.Popen([NGINX, "-c", str(run / "nginx.conf"), "-p", str(run)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/mc2cm_parquet"
+    deadline = time.time() + 20
+    while not _healthy(url + "/manifest.json"):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError(f"nginx did not serve {url}; see {run / 'nginx-error.log'}")
+        time.sleep(0.1)
+    return proc, url
+
+
 def _healthy(url: str, timeout: float = 2) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
