@@ -11,9 +11,13 @@ same functions run unchanged on any store that exposes the tables of the databas
   ``areas``) Hive-partitioned by ``city_id`` (``observations/city_id=lyon/data_0.parquet``) so
   that a query for one city reads one city's files. ``open_store`` returns an in-memory DuckDB
   connection with one VIEW per table over these files, in the columns and types of the file;
-- the same directory on object storage (``s3://bucket/prefix``, ``https://host/prefix``) read
-  through DuckDB's httpfs extension, or a MotherDuck database (``md:mc2cm``). These two are
-  implemented by the same code path but untested here (no network); see docs/scaling.md.
+- the same directory served over HTTP(S) (``http://host/prefix``: nginx in ``deploy/``, any
+  web server with range requests): DuckDB's own Parquet reader on files fetched through
+  fsspec's HTTP filesystem (range requests; DuckDB's httpfs extension has no build for DuckDB
+  2.0), tested against nginx in tests/unit/test_store.py;
+- the same directory on object storage with credentials (``s3://bucket/prefix``) read through
+  DuckDB's httpfs extension, or a MotherDuck database (``md:mc2cm``): implemented by the same
+  code path but untested here (no network); see docs/scaling.md.
 
 The directory carries ``manifest.json``: for each table its columns and DuckDB types, the
 partition column, the files (relative paths, so the directory can be copied or uploaded as is)
@@ -96,13 +100,60 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
     if kind == "motherduck":  # token from env MOTHERDUCK_TOKEN (a read-scaling token for app replicas)
         return duckdb.connect(location)
     con = duckdb.connect(":memory:")  # remote credentials: persistent DuckDB secrets (docs/scaling.md)
-    if kind == "remote_parquet":
+    if kind == "remote_parquet" and location.startswith(HTTP_PREFIXES):
+        manifest = _open_http(con, location)
+    elif kind == "remote_parquet":
         con.execute("INSTALL httpfs; LOAD httpfs")
         manifest = json.loads(con.execute("SELECT content FROM read_text(?)", [_join(location, MANIFEST)]).fetchone()[0])
     else:
         manifest = _read_manifest(Path(location))
     create_views(con, location, manifest)
     return con
+
+
+HTTP_PREFIXES = ("http://", "https://")
+
+
+def _http_filesystem():
+    """fsspec's HTTP filesystem (aiohttp; range requests) with the file modification time DuckDB
+    asks for (``modified``, from the ``Last-Modified`` header), which fsspec does not provide:
+    DuckDB 2.0 refuses an fsspec filesystem without it (``modified() is not implemented``)."""
+    from email.utils import parsedate_to_datetime
+
+    from fsspec.implementations.http import HTTPFileSystem
+
+    class HTTPWithModified(HTTPFileSystem):
+        def modified(self, path):
+            stamp = self.info(path).get("Last-Modified")
+            if not stamp:
+                raise NotImplementedError(f"{path}: the server sends no Last-Modified header")
+            return parsedate_to_datetime(stamp)
+
+    return HTTPWithModified()
+
+
+def _open_http(con, location: str) -> dict:
+    """Route ``http(s)://`` reads of ``con`` through fsspec and return the directory's manifest.
+
+    DuckDB's httpfs extension is used where it is installed (``LOAD httpfs`` succeeds, as with
+    DuckDB 1.x); DuckDB 2.0 has no httpfs build, so its Parquet reader reads the remote files
+    through a registered fsspec filesystem instead: one HEAD per file, then range requests for
+    the footer and the row groups a query needs (measured: docs/scaling.md)."""
+    try:
+        con.execute("LOAD httpfs")
+        text = con.execute("SELECT content FROM read_text(?)", [_join(location, MANIFEST)]).fetchone()[0]
+    except duckdb.Error:
+        fs = _http_filesystem()
+        con.register_filesystem(fs)
+        try:
+            text = fs.cat_file(_join(location, MANIFEST)).decode("utf-8")
+        except FileNotFoundError:
+            raise StoreError(f"{location}: no {MANIFEST} there; publish with `python -m analytics publish --parquet DIR` "
+                             "and serve DIR at this URL") from None
+    manifest = json.loads(text)
+    if manifest.get("format") != FORMAT:
+        raise StoreError(f"{location}/{MANIFEST}: format {manifest.get('format')!r}, expected {FORMAT!r}")
+    return manifest
 
 
 def _join(root: str, relative: str) -> str:

@@ -12,6 +12,12 @@ the label in a list), found by the widget's key (``w:<param>:...``) in the page'
 
 "Same numbers": a SHA-256 of every plotly chart's spec and every metric's value after each
 step, compared across sessions.
+
+Through a proxy (``affinity=True``, deploy/): a session first GETs the page as a browser does,
+keeps the affinity cookie nginx sets (and the ``X-MC2CM-Replica`` header naming the replica),
+and opens its websocket with that cookie. If the websocket drops (a replica killed), the
+session reconnects through the proxy, as Streamlit's browser client does, and reopens its view
+from its URL (the page and the query string the app last wrote) with its widget states.
 """
 from __future__ import annotations
 
@@ -35,17 +41,43 @@ SESSION_FILTERS = {
 class Session:
     """One Streamlit session over a websocket."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, affinity: bool = False):
+        self.port = port
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
         self.ws = None
         self.widgets: dict[str, object] = {}  # widget id -> element proto (last run)
         self.last_exception = ""
+        self.affinity = affinity
+        self.cookie = ""
+        self.replica = ""  # the replica nginx sent the page request to (X-MC2CM-Replica)
+        self.replicas_seen: list[str] = []
+        self.query = "lang=en"  # the URL's query string, as the app last wrote it (page_info_changed)
 
-    async def open(self):
+    async def _page_request(self, page: str = ""):
+        """GET the page through the proxy as a browser would: keeps the affinity cookie."""
+        import urllib.request
+
+        def get():
+            request = urllib.request.Request(f"http://127.0.0.1:{self.port}/{page}",
+                                             headers={"Cookie": self.cookie} if self.cookie else {})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                return response.headers.get("Set-Cookie", ""), response.headers.get("X-MC2CM-Replica", "")
+
+        set_cookie, replica = await asyncio.to_thread(get)
+        if set_cookie:
+            self.cookie = set_cookie.split(";", 1)[0]
+        self.replica = replica
+        self.replicas_seen.append(replica)
+
+    async def open(self, page: str = ""):
         import websockets
 
+        if self.affinity:
+            await self._page_request(page)
+        headers = {"Cookie": self.cookie} if self.cookie else None
         self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=2**28,
-                                           open_timeout=60, ping_interval=None)
+                                           open_timeout=60, ping_interval=None, additional_headers=headers)
 
     async def close(self):
         if self.ws is not None:
@@ -53,6 +85,7 @@ class Session:
 
     async def run(self, page: str, query: str = "lang=en", widget_states=None, timeout: float = 300):
         """Request a run of ``page``; returns (ms until script_finished, digest, exceptions)."""
+        self.query = query
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = "" if page == "overview" else page
@@ -79,6 +112,8 @@ class Session:
                 elif what in ("selectbox", "multiselect", "button_group"):
                     proto = getattr(element, what)
                     widgets[proto.id] = (what, proto)
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
             elif kind == "script_finished":
                 # 0 = finished successfully; 1 = with error; 2 = rerun requested (another run follows)
                 if fwd.script_finished in (0, 1, 3):
@@ -112,21 +147,64 @@ class Session:
         raise LookupError(f"no {kind} widget for {key}")
 
 
-async def session_loop(port: int, pages, timeout: float, index: int):
-    """One session over ``pages``: load each, then change its filter. Returns steps and errors."""
-    steps, errors = [], []
-    session = Session(port)
+def _dropped(error: Exception) -> bool:
+    """The connection was lost (the replica died or restarted), not a slow or failed page."""
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    return isinstance(error, (ConnectionClosed, InvalidStatus, OSError, EOFError))
+
+
+async def _step(session: Session, page: str, change, timeout: float, reconnects: list, reconnect_s: float):
+    """One run; if the connection drops (a replica killed), reconnect through the proxy to
+    another replica, reopen the view from the URL the app last wrote (a new session: the page
+    and its query string, as the browser does on reconnecting), then repeat this step's filter
+    change, if it was one (``change``: the filter as (key, kind), its widget state taken from the
+    session's own last run). The time of a step runs from its first request to the rendered
+    page, reconnection included."""
+    start = time.perf_counter()
+    deadline = time.monotonic() + reconnect_s
+    url_query = session.query  # the URL after the last rendered step
+    while True:
+        try:
+            widget_states = session.changed(*change, 0) if change else None
+            _, digest, exc = await session.run(page, widget_states=widget_states, timeout=timeout)
+            return (time.perf_counter() - start) * 1000, digest, exc
+        except Exception as error:  # noqa: BLE001
+            if not (session.affinity and _dropped(error)) or time.monotonic() > deadline:
+                raise
+            reconnects.append(f"{page}: {type(error).__name__} on {session.replica}")
+            while True:
+                try:
+                    await session.close()
+                    await session.open("" if page == "overview" else page)
+                    if change:  # reopen the view from the URL, then the filter change again
+                        await session.run(page, query=url_query, timeout=timeout)
+                    break
+                except Exception as again:  # noqa: BLE001 - the proxy or every replica not ready yet: retry
+                    if not _dropped(again) or time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.5)
+
+
+async def session_loop(port: int, pages, timeout: float, index: int, affinity: bool = False, on_step=None,
+                       reconnect_s: float = 60):
+    """One session over ``pages``: load each, then change its filter. Returns steps, errors and
+    the session's record (replicas it was served by, reconnections)."""
+    steps, errors, reconnects = [], [], []
+    session = Session(port, affinity=affinity)
     try:
         await session.open()
         for page in pages:
             try:
-                ms, digest, exc = await session.run(page, timeout=timeout)
+                ms, digest, exc = await _step(session, page, None, timeout, reconnects, reconnect_s)
                 steps.append((page, "load", ms, digest))
                 if exc:
                     errors.append(f"session {index} {page}: {exc} exception(s): {session.last_exception}")
+                if on_step is not None:
+                    await on_step(index, page)
                 if page in SESSION_FILTERS:
                     key, kind = SESSION_FILTERS[page]
-                    ms, digest, exc = await session.run(page, widget_states=session.changed(key, kind, 0), timeout=timeout)
+                    ms, digest, exc = await _step(session, page, (key, kind), timeout, reconnects, reconnect_s)
                     steps.append((page, "filter", ms, digest))
                     if exc:
                         errors.append(f"session {index} {page} filter: {exc} exception(s)")
@@ -136,25 +214,31 @@ async def session_loop(port: int, pages, timeout: float, index: int):
         errors.append(f"session {index}: {type(error).__name__}: {str(error)[:200]}")
     finally:
         await session.close()
-    return steps, errors
+    return steps, errors, {"replicas": session.replicas_seen, "reconnects": reconnects,
+                           "digests": {f"{page}/{step}": digest for page, step, _, digest in steps},
+                           "errors": len(errors), "steps": len(steps)}
 
 
-async def concurrent_sessions(port, n: int, pages, timeout: float = 300):
+async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None):
     """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict.
 
     ``port``: one server, or a list of ports of replicas (session ``i`` on ``ports[i % len]``:
-    what a load balancer with sticky sessions does, docs/scaling.md)."""
+    what a load balancer with sticky sessions does, docs/scaling.md), or with ``affinity`` the
+    port of the nginx proxy (deploy/), which spreads the sessions by its cookie. ``on_step``:
+    an async callback ``(session index, page)`` after each page load (the fault tests)."""
     ports = list(port) if isinstance(port, (list, tuple)) else [port]
     start = time.perf_counter()
-    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i) for i in range(n)))
+    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step)
+                                     for i in range(n)))
     wall = time.perf_counter() - start
-    times, errors, digests = [], [], {}
-    for i, (steps, errs) in enumerate(results):
+    times, errors, digests, sessions = [], [], {}, []
+    for i, (steps, errs, record) in enumerate(results):
         errors += errs
+        sessions.append(record)
         for page, step, ms, digest in steps:
             times.append(ms)
             digests.setdefault((page, step), {})[i] = digest
     differing = {f"{k[0]}/{k[1]}": len(set(v.values())) for k, v in digests.items() if len(set(v.values())) > 1}
     identical = not differing and all(len(v) == n for v in digests.values()) and bool(digests)
     return {"times": times, "errors": errors, "identical": identical, "differing": differing,
-            "steps_compared": len(digests), "wall_s": wall}
+            "steps_compared": len(digests), "wall_s": wall, "sessions": sessions}
