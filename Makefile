@@ -54,12 +54,15 @@ bench: $(VENV)/.installed $(DB) e2e-deps
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core
 # (Noto Sans and Noto Sans Arabic, SIL Open Font License 1.1: Arabic glyphs for PDF briefs and images),
-# poppler-utils (pdftotext / pdftoppm: the brief tests read PDFs back).
+# poppler-utils (pdftotext / pdftoppm: the brief tests read PDFs back), nginx and supervisor (deploy/:
+# the replicas behind a reverse proxy, and its end-to-end test).
 e2e-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "NotoSansArabic" || missing="$$missing fonts-noto-core"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v supervisord >/dev/null || missing="$$missing supervisor"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
