@@ -105,7 +105,20 @@ def area_geodataframe(con, city_id: str, area_level: str | None = None):
 
 
 def area_source_ids(con, city_id: str) -> list[str]:
-    """The sources of a city's area boundaries (rows of ``sources``)."""
+    """The sources of a city's area boundaries.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Read connection to the project database.
+    city_id : str
+        The city's id (``cities.city_id``).
+
+    Returns
+    -------
+    list of str
+        The distinct ``source_id`` values of the city's rows in ``areas``, sorted.
+    """
     return [r[0] for r in con.execute("SELECT DISTINCT source_id FROM areas WHERE city_id = ? ORDER BY 1", [city_id]).fetchall()]
 
 

@@ -72,7 +72,7 @@ def test_city_without_a_figure_has_a_labelled_empty_row_last_never_a_zero_bar_wi
 def test_bars_are_ranked_comparable_first_then_by_value():
     chart, _ = _bars()
     assert [y.replace(" ⚠", "") for y in chart.figure.data[0].y] == ["Vienna", "Lisbon", "Amman", "Lyon", "Tunis"]
-    assert list(chart.figure.data[0].x) == [34.2, 20.0, 36.3, 9.9, 0]
+    assert list(chart.figure.data[0].x) == [34.2, 20.0, 36.3, 9.9, None]  # no figure: no bar, never a 0
     assert chart.figure.layout.yaxis.autorange == "reversed"
 
 
