@@ -1,10 +1,9 @@
 """Data access for the pages: one read-only connection per database file version
-(st.cache_resource), a cursor per query, analytics results cached in the process (``call``) and
+(st.cache_resource), a cursor per query, analytics results cached in the process (``cached``) and
 keyed on the data version, so a rebuilt or ingested database shows without a restart.
 Pages call these, never SQL."""
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from collections import OrderedDict
@@ -118,15 +117,6 @@ CACHED_RESULTS = 1024
 _RESULTS = LRU(CACHED_RESULTS)
 
 
-def _compute(module: str, function: str, args: tuple, kwargs: tuple):
-    fn = getattr(importlib.import_module(f"analytics.{module}"), function)
-    con = cursor()
-    try:
-        return fn(con, *args, **dict(kwargs))
-    finally:
-        con.close()
-
-
 def cached(function: Callable[..., T], *args, **kwargs) -> T:
     """``function(cursor, *args, **kwargs)`` once per arguments and data version: the typed way
     for pages to reach analytics or report functions (``cached(profile.key_figures, "lyon")``),
@@ -146,20 +136,6 @@ def cached(function: Callable[..., T], *args, **kwargs) -> T:
 
 
 def _shared(result):
-    if isinstance(result, pd.DataFrame):
-        return result.copy(deep=False)
-    if isinstance(result, list):
-        return list(result)
-    return result
-
-
-def call(module: str, function: str, *args, **kwargs):
-    """``analytics.<module>.<function>(cursor, *args, **kwargs)``, once per arguments and data
-    version. Prefer :func:`cached` with the function itself (typed, followable)."""
-    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    key = (data_version(), f"analytics.{module}", function, hashable(args), hashable(kwargs))
-    result = _RESULTS.get_or_build(key, lambda: _compute(module, function, args, kwargs))
     if isinstance(result, pd.DataFrame):
         return result.copy(deep=False)
     if isinstance(result, list):

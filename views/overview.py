@@ -3,12 +3,13 @@ selection, what is unknown, the network's themes and pilot projects."""
 import pandas as pd
 import streamlit as st
 
+from analytics import compare, coverage
 from analytics.rules import HEADLINE_SHARES
 from figures import maps as map_figures
 from figures.compare import standing_mark
 from figures.profile import coverage_bars
 from i18n import number, percent
-from ui.data import call, lookup
+from ui.data import cached, lookup
 from ui.render import arrow_table, built, context, link, plain, show
 from ui.selection import all_cities, city_selection
 
@@ -19,8 +20,8 @@ st.markdown(plain(ctx.t("overview_intro", n=len(all_cities()))))
 
 def every_city() -> pd.DataFrame:
     """Every city with its headline share and population (one row per city)."""
-    shares = call("compare", "compare_cities", list(HEADLINE_SHARES))
-    population = call("compare", "compare_cities", "population_total")
+    shares = cached(compare.compare_cities, list(HEADLINE_SHARES))
+    population = cached(compare.compare_cities, "population_total")
     return lookup("cities").merge(
         shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
                 "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
@@ -93,7 +94,7 @@ st.header(ctx.t("gap_title"))
 
 
 def coverage_chart():
-    score = call("coverage", "coverage_score")
+    score = cached(coverage.coverage_score)
     return coverage_bars(score[score.city_id.isin(selected)], ctx)
 
 
