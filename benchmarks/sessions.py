@@ -8,7 +8,7 @@ reading ``ForwardMsg`` until ``script_finished``. The time of a step is from the
 
 A filter change is what the browser sends when a control changes: the widget's new value in
 ``widget_states`` (selectbox: the option's label; multiselect: the labels; segmented control:
-the label in a list), found by the widget's key (``w:<param>:...``) in the page's deltas.
+the label in a list), found by the widget's key (``w:<page>:<param>:...``, ui/widgets.py) in the page's deltas.
 
 "Same numbers": a SHA-256 of every plotly chart's spec and every metric's value after each
 step, compared across sessions.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -126,7 +127,7 @@ class Session:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         for wid, (what, proto) in self.widgets.items():
-            if f"w:{key}:" not in wid:
+            if not re.search(rf"w:[^:]*:{re.escape(key)}:", wid):
                 continue
             state = WidgetState(id=wid)
             options = list(proto.options)
@@ -147,6 +148,19 @@ class Session:
         raise LookupError(f"no {kind} widget for {key}")
 
 
+def link_query(query: str) -> str:
+    """The query string of the sidebar's link to another page from the page at ``query``: the
+    language and the shared ids (city, cities), as ``ui.widgets.view_params`` writes them, so a
+    session walks the pages as a browser does and a reconnected one reopens the same view."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from ui.widgets import SHARED_PARAMS
+
+    params = dict(parse_qsl(query))
+    kept = {key: params[key] for key in ("lang", *SHARED_PARAMS) if params.get(key)}
+    return urlencode(kept or {"lang": "en"})
+
+
 def _dropped(error: Exception) -> bool:
     """The connection was lost (the replica died or restarted), not a slow or failed page."""
     from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -164,10 +178,13 @@ async def _step(session: Session, page: str, change, timeout: float, reconnects:
     start = time.perf_counter()
     deadline = time.monotonic() + reconnect_s
     url_query = session.query  # the URL after the last rendered step
+    load_query = link_query(url_query)  # a page reached from the sidebar: its link's ids
     while True:
         try:
             widget_states = session.changed(*change, 0) if change else None
-            _, digest, exc = await session.run(page, widget_states=widget_states, timeout=timeout)
+            # A filter change reruns the page at the URL it shows; a load opens the sidebar's link.
+            query = session.query if change else load_query
+            _, digest, exc = await session.run(page, query=query, widget_states=widget_states, timeout=timeout)
             return (time.perf_counter() - start) * 1000, digest, exc
         except Exception as error:  # noqa: BLE001
             if not (session.affinity and _dropped(error)) or time.monotonic() > deadline:

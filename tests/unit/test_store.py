@@ -128,7 +128,7 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
                 ("origins.world_map_table", (city,), {}), ("origins.origins_by_region", (city,), {}),
                 ("spatial.group_options", (city,), {}), ("spatial.default_selection", (city,), {}),
                 ("spatial.area_table", (city,), {}), ("spatial.area_geodataframe", (city, None), {}),
-                ("spatial.boundary_sources", (city,), {}), ("spatial.indices_by_level", (city,), {"permutations": PERMUTATIONS}),
+                ("spatial.boundary_sources", (city,), {}), ("spatial.area_source_ids", (city,), {}), ("spatial.indices_by_level", (city,), {"permutations": PERMUTATIONS}),
                 ("spatial.segregation_indices", (city,), {"permutations": PERMUTATIONS}), ("spatial.lisa_table", (city,), {}),
                 ("export.area_counts_table", (city,), {}), ("export.areas_geojson_bytes", (city,), {}),
                 ("export.export", ({"cities": [city]}, "geojson"), {"city_id": city})]
