@@ -129,3 +129,48 @@ def test_dissimilarity_p_value_is_the_documented_random_allocation_test(x, t):
     p = si.dissimilarity_permutation_pvalue(x, t, 199)
     assert p == pytest.approx(_reference_p(x, t, 199))
     assert si.dissimilarity_permutation_pvalue(x, t, 199) == p  # seeded: reproducible
+
+
+def test_dissimilarity_p_value_uses_the_999_draws_the_pages_announce():
+    """i18n `indices_note` says "999 draws": the default must be 999 (p on a grid of 1/1000)."""
+    x, t = [30, 5, 1, 0], [100, 50, 40, 10]
+    p = si.dissimilarity_permutation_pvalue(x, t)
+    assert p == si.dissimilarity_permutation_pvalue(x, t, permutations=999)
+    assert p == pytest.approx(_reference_p(x, t, 999))
+
+
+@pytest.mark.parametrize("index", ["dissimilarity", "gini", "entropy", "isolation", "exposure"])
+def test_a_missing_count_gets_the_clear_message_not_a_traceback(index):
+    """A count that is missing (None, as from a sparse table) is a non-finite count: the clear
+    IndexInputError, never a TypeError from numpy."""
+    with pytest.raises(si.IndexInputError, match="^counts must be finite numbers$"):
+        getattr(si, index)([1, None, 2], [3, 4, 5])
+    with pytest.raises(si.IndexInputError, match="^counts must be finite numbers$"):
+        getattr(si, index)([1, 2, 2], [3, None, 5])
+
+
+def test_a_missing_count_in_a_matrix_gets_the_clear_message():
+    with pytest.raises(si.IndexInputError, match="^counts must be finite and not negative$"):
+        si.multigroup_theil([[1, None], [3, 4]])
+
+
+def test_a_group_count_exactly_at_the_rounding_tolerance_is_accepted():
+    """The tolerance is t * (1 + 1e-9) + 1e-9, inclusive: 1e-9 of the group in an empty area is rounding."""
+    assert si.dissimilarity([1e-9, 5, 1], [0, 10, 10]) == pytest.approx(si.dissimilarity([5, 1], [10, 10]))
+
+
+def test_entropy_stays_within_0_and_1_when_a_count_exceeds_its_total_by_rounding():
+    """A group count above its total by rounding (accepted) is a share of 1, not more: H of a
+    completely separated city is exactly 1, never 1.0000000001 in a download."""
+    h = si.entropy([100 + 5e-8, 0], [100, 100])
+    assert h == 1.0
+
+
+def test_indices_of_areas_with_none_or_all_of_the_group_raise_no_numeric_warning():
+    """Shares of 0 and 1 (log 0) are handled, not warned about: no RuntimeWarning reaches the page's log."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert si.entropy([10, 0, 5], [10, 10, 10]) > 0
+        assert si.multigroup_theil([[10, 0], [0, 10], [5, 5]]) > 0

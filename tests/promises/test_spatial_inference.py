@@ -119,7 +119,7 @@ def _near(target, n=16, side=4, tries=4000):
 
 
 @pytest.mark.parametrize("case", ["tie_2x2", "at_expectation_2x2", "random_4x4", "between_expectations_low",
-                                  "between_expectations_high", "negative"])
+                                  "between_expectations_high", "negative", "exactly_at_expectation_line"])
 def test_morans_p_is_counted_on_the_observed_side_of_its_expectation(case):
     w2 = lat2W(2, 2, rook=True)
     w2.transform = "r"
@@ -132,6 +132,11 @@ def test_morans_p_is_counted_on_the_observed_side_of_its_expectation(case):
         y, w = _near((-1 / 15, -1 / 17))
     elif case == "between_expectations_high":  # between -1/(n-2) and -1/(n-1)
         y, w = _near((-1 / 14, -1 / 15))
+    elif case == "exactly_at_expectation_line":  # I = -1/3 exactly (in floating point), permutations on both sides
+        w = lat2W(1, 4, rook=True)
+        w.transform = "r"
+        y = np.array([0.0, 3.0, 3.0, 2.0])
+        assert spatial.morans_i(y, w, permutations=1)[0] == -1 / 3
     value, p = spatial.morans_i(y, w, permutations=199)
     ref_value, ref_p = _reference_moran_p(y, w, 199)
     assert value == pytest.approx(ref_value) and p == pytest.approx(ref_p)
@@ -192,7 +197,7 @@ def _reference_lisa(y, w, permutations, seed=spatial.SEED):
     return np.array(local), np.array(p)
 
 
-@pytest.mark.parametrize("case", ["2x2", "line", "lattice_with_island"])
+@pytest.mark.parametrize("case", ["2x2", "line", "lattice_with_island", "island_first", "local_i_exactly_zero"])
 def test_lisa_p_values_are_the_documented_conditional_permutation(case):
     from libpysal.weights import W
 
@@ -200,6 +205,12 @@ def test_lisa_p_values_are_the_documented_conditional_permutation(case):
         w, y = lat2W(2, 2, rook=True), np.array([10.0, 8.0, 1.0, 0.0])
     elif case == "line":
         w, y = lat2W(1, 7, rook=True), np.array([5.0, 4.0, 9.0, 1.0, 1.0, 0.0, 7.0])
+    elif case == "island_first":  # an island before the other areas: they are still tested
+        line = lat2W(1, 6, rook=True)
+        neighbours = {0: [], **{k + 1: [j + 1 for j in v] for k, v in line.neighbors.items()}}
+        w, y = W(neighbours, silence_warnings=True), np.array([4.0, 9.0, 8.0, 7.0, 1.0, 0.0, 2.0])
+    elif case == "local_i_exactly_zero":  # area 0's only neighbour sits at the mean: I_0 = 0, p counted on the >= 0 side
+        w, y = lat2W(1, 3, rook=True), np.array([0.0, 1.0, 2.0])
     else:
         lattice = lat2W(3, 3, rook=True)
         neighbours = {**{k: list(v) for k, v in lattice.neighbors.items()}, 9: []}
@@ -209,3 +220,12 @@ def test_lisa_p_values_are_the_documented_conditional_permutation(case):
     local, p = _reference_lisa(y, w, 99)
     assert np.allclose(out.local_i, local) and np.allclose(out.p_value, p)
     assert spatial.local_moran_clusters(y, w, permutations=99).equals(out)  # seeded
+
+
+def test_lisa_an_area_exactly_at_the_mean_has_no_quadrant_whatever_its_neighbours():
+    """2x2 grid 0, 1 / 2, 1 (mean 1): the two areas at the mean (one with neighbours below it on
+    average, one above) are neither High nor Low; the others keep their quadrant."""
+    w = lat2W(2, 2, rook=True)
+    w.transform = "r"
+    out = spatial.local_moran_clusters(np.array([0.0, 1.0, 2.0, 1.0]), w, permutations=9, alpha=1.01)
+    assert list(out.cluster) == ["Low-High", "Not significant", "High-Low", "Not significant"]
