@@ -189,3 +189,39 @@ def test_comparison_tables_of_the_fixture_golden(fixture_db_path, name, call):
 
     con = duckdb.connect(str(fixture_db_path), read_only=True)
     snapshot.check(f"compare_{name}", call(con))
+
+
+@pytest.fixture(scope="module")
+def fixture_con(fixture_db_path):
+    import duckdb
+
+    con = duckdb.connect(str(fixture_db_path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_a_requested_year_is_the_reference_even_when_no_city_has_a_figure_for_it(fixture_con):
+    """Amman's latest share is 2015, Lyon's is 2020 (after the year asked): the reference is the
+    year asked, 2019, and Amman's figure is 4 years from it, not the reference itself."""
+    table = compare.compare_cities(fixture_con, "foreign_citizens_share", year=2019, cities=["amman", "lyon"]).set_index("city_id")
+    assert (table.reference_year == 2019).all()
+    assert table.loc["amman", "year_used"] == 2015 and table.loc["amman", "year_gap"] == 4
+    assert pd.isna(table.loc["lyon", "value"])
+
+
+def test_tied_values_share_the_better_rank(monkeypatch):
+    """Competition ranking among comparable values: 30, 30, 20 rank 1, 1, 3."""
+    table = pd.DataFrame({"city_id": ["a", "b", "c", "d"], "value": [30.0, 20.0, 30.0, 50.0],
+                          "comparable": [True, True, True, False]})
+    monkeypatch.setattr(compare, "compare_cities", lambda *args, **kwargs: table.copy())
+    out = compare.network_position(None, "foreign_citizens_share")
+    assert list(out["rank"]) == [1, 3, 1, pd.NA] and out.network_median.iloc[0] == 30.0
+
+
+def test_a_concept_without_a_label_is_named_by_its_id_in_the_caveat_never_none():
+    row = SimpleNamespace(reference_concept="new_reference_concept", indicator_label="x", reference_geo_level="municipality",
+                          year_used=2020, reference_year=2020)
+    text = compare._caveat(row, {}, ("concept:new_concept",))
+    assert text == "different concept: new_concept (network: new_reference_concept)"
+    labelled = compare._caveat(row, {"new_concept": "New concept", "new_reference_concept": "Reference"}, ("concept:new_concept",))
+    assert labelled == "different concept: New concept (network: Reference)"
