@@ -117,3 +117,54 @@ def test_hover_names_indicator_concept_territory_year_caveat_source_and_other_fi
     assert CTX.label("concepts", "foreign_citizenship") in hover and "vienna unit · 2023" in hover
     assert CTX.t("source_is", publisher="Publisher of vienna") in hover and CTX.t("n_other_figures", n=2) in hover
     assert CTX.t("n_other_figures", n=0) not in chart.figure.data[0].hovertext[1]
+
+
+def test_a_single_city_in_persons_has_a_persons_axis_and_its_own_reference():
+    """One city with a figure, counted in persons: the axis says persons with grouped integers
+    (never a % axis), the subtitle names that row's reference and its year."""
+    table = pd.DataFrame([_row("vienna", 415000.0, unit="persons", reference_year=2022, year_used=2022)])
+    chart = fc.ranked_bars(table, CTX, "Foreign citizens")
+    axis = chart.figure.layout.xaxis
+    assert axis.title.text == CTX.t("unit_persons") and axis.tickformat == ",.0f" and not axis.ticksuffix
+    assert "2022" in chart.subtitle
+    assert "(" not in chart.figure.data[0].text[0].split("·")[1]  # the reference year itself: no gap
+
+
+def test_a_unit_without_a_catalogue_label_titles_the_axis_with_the_unit():
+    table = pd.DataFrame([_row("vienna", 0.8, unit="ratio"), _row("lyon", 0.5, unit="ratio")])
+    assert fc.ranked_bars(table, CTX, "Ratio").figure.layout.xaxis.title.text == "ratio"
+
+
+@pytest.mark.parametrize("values, top", [([0.0, 0.0], 1), ([0.5, 0.25], 0.5), ([34.2, 9.9], 34.2)])
+def test_the_value_axis_leaves_room_for_the_labels_even_for_zero_or_small_values(values, top):
+    """The axis runs from 0 to 1.45 x the largest value (room for the label text), and to 1.45
+    when every value is 0: the zero bars and their labels stay on a visible axis."""
+    table = pd.DataFrame([_row("vienna", values[0]), _row("lyon", values[1])])
+    assert list(fc.ranked_bars(table, CTX, "Share").figure.layout.xaxis.range) == pytest.approx([0, top * 1.45])
+
+
+def test_every_city_without_a_figure_has_its_row_and_is_named_in_the_description():
+    table = pd.DataFrame([_row("vienna", 34.2), {**_row("tunis", float("nan")), "comparable": False},
+                          {**_row("lisbon", float("nan")), "comparable": False}])
+    chart = fc.ranked_bars(table, CTX, "Migrant share")
+    assert list(chart.figure.data[0].y) == ["Vienna", "Tunis", "Lisbon"]
+    assert CTX.t("alt_missing_cities", cities="Tunis, Lisbon") in chart.alt
+
+
+def test_an_estimate_says_so_on_its_bar():
+    table = pd.DataFrame([_row("vienna", 34.2, is_estimate=True), _row("lyon", 20.0)])
+    _, bars = _bars(table)
+    assert bars["Vienna"][3].endswith(fc.standing_mark("official_statistics", True, CTX))
+    assert CTX.t("estimate_short") in bars["Vienna"][3] and CTX.t("estimate_short") not in bars["Lyon"][3]
+
+
+def test_without_a_reference_year_no_bar_claims_a_year_gap():
+    table = pd.DataFrame([_row("vienna", 34.2, reference_year=None), _row("lyon", 20.0, year_used=2015, reference_year=None)])
+    _, bars = _bars(table)
+    assert "(" not in bars["Vienna"][3] and "(" not in bars["Lyon"][3] and "2015" in bars["Lyon"][3]
+
+
+def test_the_chart_carries_its_file_name_and_the_table_it_draws():
+    chart = fc.ranked_bars(TABLE, CTX, "Migrant share")
+    assert chart.name == "compare-Migrant share" and chart.kind == "bar"
+    assert list(chart.data.city_id) == ["vienna", "lisbon", "amman", "lyon", "tunis"]
