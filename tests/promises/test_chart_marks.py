@@ -127,6 +127,8 @@ def test_a_single_city_in_persons_has_a_persons_axis_and_its_own_reference():
     axis = chart.figure.layout.xaxis
     assert axis.title.text == CTX.t("unit_persons") and axis.tickformat == ",.0f" and not axis.ticksuffix
     assert "2022" in chart.subtitle
+    french = Context(lang="fr", labels=CTX.labels)
+    assert fc.ranked_bars(table, french, "Foreign citizens").figure.layout.xaxis.title.text == french.t("unit_persons") != "persons"
     assert "(" not in chart.figure.data[0].text[0].split("·")[1]  # the reference year itself: no gap
 
 
