@@ -132,6 +132,7 @@ def _equivalent() -> dict[str, str]:
 
 def run_target(target: Target, env: dict, jobs: int) -> dict:
     work = _prepare(target, env)
+    load_before = os.getloadavg()[0]
     start, cpu = time.time(), os.times()
     log = open(work / "mutmut.log", "w")
     subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *_mutant_patterns(target)],
@@ -149,20 +150,33 @@ def run_target(target: Target, env: dict, jobs: int) -> dict:
     return {"target": target, "total": len(status), "killed": killed, "survivors": survivors, "equivalent": listed,
             "unexplained": [m for m in survivors if m not in equivalent], "diffs": diffs,
             "wall": time.time() - start, "cpu": (after.children_user + after.children_system)
-            - (cpu.children_user + cpu.children_system), "log": work / "mutmut.log"}
+            - (cpu.children_user + cpu.children_system), "load": (load_before, os.getloadavg()[0]),
+            "log": work / "mutmut.log"}
 
 
 def report(results: list[dict]) -> str:
     lines = ["# Mutation testing results", "",
              f"`make mutation` (mutmut 3.8.1, `python tests/mutation/run.py`), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
-             "Score = (killed + listed equivalent) / mutants. Equivalent mutants: tests/mutation/EQUIVALENT.md.", "",
-             "| target | module | functions | mutants | killed | equivalent | unexplained survivors | score | wall s | CPU s |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "Score = (killed + listed equivalent) / mutants. Equivalent mutants: tests/mutation/EQUIVALENT.md.",
+             "mutmut 3 mutates function bodies only: module constants (`OFFICIAL_GRACE_YEARS`, `MAX_YEAR_GAP`, the rank",
+             "tables) are pinned by tests/promises/test_rules.py, test_comparability.py and test_choice_of_figure.py.",
+             "Wall and CPU seconds are those of this run on the machine it ran on; load = 1-minute load average",
+             "at the start and the end of the target (other work on the machine makes the times upper bounds).", "",
+             "| target | module | functions | mutants | killed | equivalent | unexplained survivors | score | wall s | CPU s | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         t = r["target"]
         score = (r["killed"] + len(r["equivalent"])) / r["total"] * 100 if r["total"] else 0.0
         lines.append(f"| {t.name} | `{t.module}` | {', '.join(t.functions) or 'all'} | {r['total']} | {r['killed']} | "
-                     f"{len(r['equivalent'])} | {len(r['unexplained'])} | {score:.1f} % | {r['wall']:.0f} | {r['cpu']:.0f} |")
+                     f"{len(r['equivalent'])} | {len(r['unexplained'])} | {score:.1f} % | {r['wall']:.0f} | {r['cpu']:.0f} | "
+                     f"{r['load'][0]:.1f}-{r['load'][1]:.1f} |")
+    total = sum(r["total"] for r in results)
+    if total:
+        killed, listed = sum(r["killed"] for r in results), sum(len(r["equivalent"]) for r in results)
+        unexplained = sum(len(r["unexplained"]) for r in results)
+        lines += ["", f"Total: {total} mutants, {killed} killed, {listed} equivalent, {unexplained} unexplained: "
+                      f"{(killed + listed) / total * 100:.1f} %; {sum(r['wall'] for r in results):.0f} s wall, "
+                      f"{sum(r['cpu'] for r in results):.0f} s CPU."]
     for r in results:
         if r["unexplained"]:
             lines += ["", f"## {r['target'].name}: surviving mutants not listed as equivalent", ""]
