@@ -52,3 +52,58 @@ def test_effective_year_sql_defaults_to_the_observation_and_source_columns():
 def test_headline_and_city_share_indicators():
     assert rules.HEADLINE_SHARES[0] == "foreign_citizens_share" and rules.CITY_SHARE_INDICATORS == rules.HEADLINE_SHARES[:3]
     assert rules.SMALL_NUMBER_THRESHOLD == 100
+
+
+def test_the_year_gap_is_read_from_the_catalogue_at_every_call():
+    """MAX_YEAR_GAP is the catalogue's comparability.max_year_gap (data/catalog/concepts.yaml), an int."""
+    import yaml
+
+    from analytics.paths import CATALOG_DIR
+
+    expected = yaml.safe_load((CATALOG_DIR / "concepts.yaml").read_text(encoding="utf-8"))["comparability"]["max_year_gap"]
+    gap = rules._catalog_year_gap()
+    assert gap == int(expected) == rules.MAX_YEAR_GAP and type(gap) is int
+
+
+def test_parse_bool_column_reads_every_cell_one_way_and_gives_booleans():
+    import pandas as pd
+
+    column = rules.parse_bool_column(["1", "no", "TRUE", None, "maybe", 1, 0, True, " yes "])
+    assert list(column) == [True, False, True, False, False, True, False, True, True] and column.dtype == bool
+    index = pd.Index([5, 7], name="row")
+    assert list(rules.parse_bool_column(pd.Series(["t", "f"], index=index))) == [True, False]
+
+
+def test_territory_key_one_territory_one_key():
+    """A city's municipality is the city proper however a source spells it; any other territory is
+    its name without the bracketed note, spaces collapsed, case folded; prefixed by city and level."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"city_id": ["madrid", "madrid", "madrid", "madrid", "lyon"],
+                          "geo_level": ["municipality", "municipality", "metropolitan", "metropolitan", "metropolitan"],
+                          "geo_unit": ["City of Madrid (municipality 28079)", "Madrid", "Madrid  (greater city, ES001C)",
+                                       "MADRID (Eurostat)  ", "Métropole de  Lyon (EPCI)"]})
+    assert list(rules.territory_key(frame)) == ["madrid:municipality:", "madrid:municipality:", "madrid:metropolitan:madrid",
+                                                "madrid:metropolitan:madrid", "lyon:metropolitan:métropole de lyon"]
+    assert rules.territory_key(frame).index.equals(frame.index)
+
+
+def test_territory_key_prefers_the_harmonised_territory_id_where_given():
+    import pandas as pd
+
+    frame = pd.DataFrame({"city_id": ["madrid", "madrid"], "geo_level": ["municipality", "region"],
+                          "geo_unit": ["City of Madrid", "Comunidad de Madrid (NUTS ES30)"]})
+    assert list(rules.territory_key(frame.assign(territory_id=["es-28079", "es30"]))) == ["es-28079", "es30"]
+    partly = rules.territory_key(frame.assign(territory_id=[None, "es30"]))
+    assert list(partly) == ["madrid:municipality:", "es30"]
+    assert list(rules.territory_key(frame.assign(territory_id=[None, None]))) == ["madrid:municipality:", "madrid:region:comunidad de madrid"]
+    ids = rules.territory_key(frame.assign(territory_id=[28079, 30]))
+    assert list(ids) == ["28079", "30"]
+
+
+def test_territory_key_without_city_or_level_columns_still_keys_by_name():
+    import pandas as pd
+
+    assert list(rules.territory_key(pd.DataFrame({"geo_unit": ["Tunis (gouvernorat)", "tunis"]}))) == ["::tunis", "::tunis"]
+    assert list(rules.territory_key(pd.DataFrame({"city_id": ["tunis"], "geo_level": ["district"]}))) == ["tunis:district:"]
+    assert list(rules.territory_key(pd.DataFrame({"city_id": ["tunis"], "geo_unit": ["Médina"]}, index=[4]))) == ["tunis::médina"]
