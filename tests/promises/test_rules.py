@@ -106,4 +106,6 @@ def test_territory_key_without_city_or_level_columns_still_keys_by_name():
 
     assert list(rules.territory_key(pd.DataFrame({"geo_unit": ["Tunis (gouvernorat)", "tunis"]}))) == ["::tunis", "::tunis"]
     assert list(rules.territory_key(pd.DataFrame({"city_id": ["tunis"], "geo_level": ["district"]}))) == ["tunis:district:"]
+    no_names = pd.DataFrame({"city_id": ["tunis", "tunis"], "geo_level": ["district", "governorate"]}, index=[3, 8])
+    assert list(rules.territory_key(no_names)) == ["tunis:district:", "tunis:governorate:"]
     assert list(rules.territory_key(pd.DataFrame({"city_id": ["tunis"], "geo_unit": ["Médina"]}, index=[4]))) == ["tunis::médina"]
