@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -126,8 +125,10 @@ class Session:
         """Widget states with the filter ``key`` changed to another value (``step`` picks which)."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+        from ui.widgets import is_widget_of
+
         for wid, (what, proto) in self.widgets.items():
-            if not re.search(rf"w:[^:]*:{re.escape(key)}:", wid):
+            if not is_widget_of(wid, key):
                 continue
             state = WidgetState(id=wid)
             options = list(proto.options)

@@ -8,6 +8,8 @@ hostile value in a link gives a short message and the default.
 """
 from __future__ import annotations
 
+import re
+
 from typing import Callable, Sequence
 
 import streamlit as st
@@ -43,6 +45,13 @@ def _widget_key(key: str, valid: Sequence[str]) -> str:
     # (a widget of the same key left by the previous page made Streamlit open an empty one).
     page = st.session_state.get("_page_path", "")
     return f"w:{page}:{key}:{lang()}:{hash(tuple(valid)) & 0xFFFFFFFF:x}"
+
+
+def is_widget_of(widget_id: str, key: str) -> bool:
+    """Whether Streamlit's ``widget_id`` is the widget of the view id ``key`` (its user key,
+    written by ``_widget_key`` as ``w:<page>:<key>:<lang>:<options hash>``, sits inside the id).
+    For clients that drive the app over its websocket (benchmarks/sessions.py)."""
+    return re.search(rf"w:[^:]*:{re.escape(key)}:", widget_id) is not None
 
 
 SHARED_PARAMS = ("city", "cities")  # ids every page that has them reads the same way (others stay in the session)
