@@ -18,9 +18,9 @@ $(VENV)/.installed: requirements.txt requirements.lock
 $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/*.yaml)
 	MC2CM_DB=$(DB) $(PY) -m analytics build
 
-## run: set up the environment, build the database if needed, serve the app on localhost
+## run: set up the environment, build the database if needed, serve the app and its API (/api/v1) on localhost, one port
 run: $(VENV)/.installed $(DB) e2e-deps
-	MC2CM_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	MC2CM_DB=$(DB) $(PY) -m streamlit run serve.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
 test: $(VENV)/.installed $(DB) e2e-deps
