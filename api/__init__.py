@@ -16,7 +16,7 @@ from __future__ import annotations
 
 def routes() -> list:
     """The Starlette routes of the API and the chart images (for ``st.App(routes=...)``)."""
-    from api.routes import all_routes
+    from api.server import all_routes
 
     return all_routes()
 

@@ -108,9 +108,13 @@ def render(chart: Chart, fmt: str, size: str) -> bytes:
 
 
 def chart_route(request: Request) -> Response:
-    from api.routes import json_error
+    from api.server import json_error
     from briefs.images import MissingDependency
 
+    from api.server import method_not_allowed
+
+    if request.method not in ("GET", "HEAD"):
+        return method_not_allowed(request)
     view, fmt = request.path_params["view"], request.path_params["ext"]
     version = None
     try:

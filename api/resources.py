@@ -1,6 +1,6 @@
 """The endpoints of the public API, declared once: path, parameters, formats and the function
 that builds the answer from analytics and the content layer (never SQL of its own beyond the
-export module's queries). :mod:`api.routes` turns them into Starlette routes,
+export module's queries). :mod:`api.server` turns them into Starlette routes,
 :mod:`api.openapi` into the OpenAPI description.
 """
 from __future__ import annotations

@@ -44,6 +44,9 @@ SLOW_TESTS = {
     "tests/unit/test_hardening.py::test_two_accented_names_both_ingest_and_replace_touches_only_its_file": "3 ingests (5.6 s)",
     "tests/unit/test_robustness.py::test_twenty_concurrent_sessions_get_identical_results": "20 threads x pages (3.1 s)",
     "tests/unit/test_briefs.py::test_cli_missing_browser_is_a_clear_message_not_a_traceback": "CLI (2.8 s)",
+    "tests/api/test_fuzz.py": "schemathesis over the OpenAPI description (46 s + 17 s)",
+    "tests/api/test_images.py": "draws charts with Chromium (15 s)",
+    "tests/api/test_served.py": "starts the Streamlit runtime (4 s)",
 }
 
 

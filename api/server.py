@@ -9,7 +9,8 @@ import re
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match
+from starlette.routing import Route as StarletteRoute
 
 from api.http import FORMATS, ApiError, cache_control, choose_format, encode, error_body, etag_of
 from api.resources import ENDPOINTS, Endpoint
@@ -18,6 +19,18 @@ from ui import data as ui_data
 LOG = logging.getLogger("mc2cm.api")
 COMMON = {"format", "v"}  # query parameters every endpoint takes
 EXTENSION = re.compile(r"^(.*)\.(json|csv|geojson|atom|png|svg)$")
+
+
+class Route(StarletteRoute):
+    """A route that takes every method: the endpoint answers anything but GET and HEAD with a
+    JSON 405 (Starlette's own 405 is plain text)."""
+
+    def matches(self, scope):
+        match, child = super().matches(scope)
+        return (Match.FULL if match == Match.PARTIAL else match), child
+
+    async def handle(self, scope, receive, send):
+        await self.app(scope, receive, send)
 
 
 def json_error(status: int, message: str, version: str | None = None, headers: dict | None = None) -> Response:
@@ -49,6 +62,8 @@ def _arguments(endpoint: Endpoint, request: Request, path_params: dict) -> dict:
 
 def handler(endpoint: Endpoint):
     def endpoint_function(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return method_not_allowed(request)
         version = None
         try:
             path_params = dict(request.path_params)
@@ -92,13 +107,21 @@ def handler(endpoint: Endpoint):
     return endpoint_function
 
 
+def method_not_allowed(request: Request) -> Response:
+    return json_error(405, f"{request.method[:10]} is not allowed: this API is read-only (GET, HEAD)", headers={"Allow": "GET, HEAD"})
+
+
 def not_found(request: Request) -> Response:
+    if request.method not in ("GET", "HEAD"):
+        return method_not_allowed(request)
     return json_error(404, f"no such address: {request.url.path[:120]}; see /api/v1 and /api/v1/openapi.json")
 
 
 def openapi(request: Request) -> Response:
     import json
 
+    if request.method not in ("GET", "HEAD"):
+        return method_not_allowed(request)
     from api.openapi import description
 
     content = json.dumps(description(), ensure_ascii=False).encode("utf-8")
@@ -109,13 +132,13 @@ def openapi(request: Request) -> Response:
 def all_routes() -> list:
     from api.charts import chart_route
 
-    out = [Route("/api/v1/openapi.json", openapi, methods=["GET"])]
+    out = [Route("/api/v1/openapi.json", openapi)]
     for endpoint in ENDPOINTS:
         function = handler(endpoint)
-        out.append(Route(endpoint.path, function, methods=["GET"], name=endpoint.name))
+        out.append(Route(endpoint.path, function, name=endpoint.name))
         if not endpoint.path.endswith("}"):
-            out.append(Route(endpoint.path + ".{ext}", function, methods=["GET"], name=endpoint.name + "_ext"))
-    out.append(Route("/chart/{view}.{ext}", chart_route, methods=["GET"], name="chart"))
+            out.append(Route(endpoint.path + ".{ext}", function, name=endpoint.name + "_ext"))
+    out.append(Route("/chart/{view}.{ext}", chart_route, name="chart"))
     out.append(Route("/api/v1/{rest:path}", not_found))
     out.append(Route("/chart/{rest:path}", not_found))
     return out
