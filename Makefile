@@ -46,10 +46,12 @@ build: $(VENV)/.installed
 	MC2CM_DB=$(DB) $(PY) -m analytics build
 
 ## bench: what users wait for at 1x, 10x, 100x (server + headless Chromium, RSS, 20/50 sessions; ~45 min;
-## synthetic databases cached in /tmp/mc2cm-bench): benchmarks/results.json, README.md, ANALYSIS.md
+## synthetic databases cached in /tmp/mc2cm-bench): benchmarks/results.json, README.md, ANALYSIS.md; API p95 at 1x and
+## 100x (city profile, 10,000-row CSV): benchmarks/api_1x_100x.txt
 bench: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100 --runs 10 --page-runs 5 --concurrency 20 50
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.briefs > benchmarks/briefs_1x.txt && cat benchmarks/briefs_1x.txt
+	MC2CM_DB=$(DB) $(PY) -m benchmarks.api > benchmarks/api_1x_100x.txt && cat benchmarks/api_1x_100x.txt
 
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core

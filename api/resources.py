@@ -119,7 +119,8 @@ def observations(con, args) -> Payload:
     """Figures filtered by city, indicator, concept, year range and standing (source type), paged;
     every row with its source, licence, territory, concept, standing and data version."""
     filters = _observation_filters(con, args)
-    total = export.observations_summary(con, filters)["n"]
+    sql, params = export._observations_query(filters, ordered=False)
+    total = int(con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
     version = export.data_version(con)
 
     def frame_of(limit, offset):

@@ -47,6 +47,7 @@ SLOW_TESTS = {
     "tests/api/test_fuzz.py": "schemathesis over the OpenAPI description (46 s + 17 s)",
     "tests/api/test_images.py": "draws charts with Chromium (15 s)",
     "tests/api/test_served.py": "starts the Streamlit runtime (4 s)",
+    "tests/api/test_docs_examples.py::test_curl_examples_answer": "draws a chart image with Chromium (13 s)",
 }
 
 
