@@ -243,3 +243,18 @@ def available_indicators(con, cities, min_cities: int = 1) -> pd.DataFrame:
           AND geo_level IN ({', '.join('?' * len(CITY_LEVELS))})
         GROUP BY 1 HAVING count(DISTINCT city_id) >= ? ORDER BY n_cities DESC, indicator_id""",
                        [*cities, *CITY_LEVELS, int(min_cities)]).df()
+
+
+def every_city(con) -> pd.DataFrame:
+    """Every city with its headline share and population, one row per city (the Overview page's
+    table and map, and the API's ``/api/v1/overview``): the share is each city's best migrant
+    share (``HEADLINE_SHARES``), with its year, concept, territory, source and comparability."""
+    from analytics import reference
+
+    shares = compare_cities(con, list(HEADLINE_SHARES))
+    population = compare_cities(con, "population_total")
+    return reference.cities(con).merge(
+        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
+                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
+        population[["city_id", "value", "year_used", "geo_unit"]].rename(
+            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")

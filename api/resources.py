@@ -96,6 +96,50 @@ def sources(con, args) -> Payload:
     return Payload(frame=reference.sources(con))
 
 
+def overview(con, args) -> Payload:
+    """Every city with its headline share and population (the Overview page's table)."""
+    from analytics import compare
+
+    frame = compare.every_city(con)
+    frame = frame.assign(caveat_codes=[";".join(c) if isinstance(c, (list, tuple)) else ("" if c is None else str(c))
+                                       for c in frame.get("caveat_codes", [None] * len(frame))])
+    return Payload(frame=frame)
+
+
+def coverage_(con, args) -> Payload:
+    """Indicator x city cells (figures, years, latest year, best source type) and the core
+    indicators each city lacks (the Coverage page)."""
+    from analytics import coverage
+
+    cities_ = args.get("city") or None
+    if cities_:
+        unknown = sorted(set(cities_) - _known(con, "SELECT city_id FROM cities"))
+        if unknown:
+            raise ApiError(404, f"unknown city {', '.join(u[:40] for u in unknown)}; see /api/v1/cities for the ids")
+    matrix = coverage.coverage_matrix(con, cities_)
+    missing = coverage.missing_core_indicators(con, cities_)
+    return Payload(body={"rows": records(matrix), "missing_core_indicators": records(missing)}, frame=matrix)
+
+
+def origins_(con, args) -> Payload:
+    """A city's largest groups by country of origin or citizenship (the Origins page)."""
+    from analytics import origins
+
+    _check_city(con, args["city_id"])
+    return Payload(frame=origins.top_origins(con, args["city_id"], args["n"]))
+
+
+def themes(con, args) -> Payload:
+    """The network's themes and its peer-learning events and pilot projects (the Themes page)."""
+    return Payload(body={"rows": records(reference.themes(con)), "activities": records(reference.network_activities(con))},
+                   frame=reference.themes(con))
+
+
+def excluded(con, args) -> Payload:
+    """Figures left out of the database or replaced, each with its reason (the Methods page)."""
+    return Payload(frame=reference.excluded_observations(con))
+
+
 # --------------------------------------------------------------------------- observations
 
 def _observation_filters(con, args) -> dict:
@@ -292,6 +336,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              (Param("concept", "Concept ids", "list"), Param("theme", "Theme ids", "list"))),
     Endpoint("/api/v1/concepts", "concepts", "Concepts (what a figure counts)", ("json", "csv"), concepts),
     Endpoint("/api/v1/sources", "sources", "Sources with publisher, licence and type", ("json", "csv"), sources),
+    Endpoint("/api/v1/overview", "overview", "Every city with its headline share and population", ("json", "csv"), overview),
+    Endpoint("/api/v1/coverage", "coverage", "What is known: indicator x city cells and missing core indicators", ("json", "csv"),
+             coverage_, (Param("city", "City ids (default: all)", "list"),)),
+    Endpoint("/api/v1/origins/{city_id}", "origins", "A city's largest origin groups", ("json", "csv"), origins_,
+             (CITY_PATH, Param("n", "How many groups", "integer", minimum=1, maximum=100, default=15))),
+    Endpoint("/api/v1/themes", "themes", "The network's themes and activities", ("json", "csv"), themes),
+    Endpoint("/api/v1/excluded", "excluded", "Figures left out or replaced, with the reason", ("json", "csv"), excluded),
     Endpoint("/api/v1/observations", "observations", "Figures, filtered and paged", ("json", "csv"), observations, (
         Param("city", "City ids (comma-separated or repeated)", "list"),
         Param("indicator", "Indicator ids", "list"), Param("concept", "Concept ids", "list"),

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, coverage
-from analytics.rules import HEADLINE_SHARES
 from figures import maps as map_figures
 from figures.compare import standing_mark
 from figures.profile import coverage_bars
@@ -18,18 +17,8 @@ st.title(ctx.t("overview_title"))
 st.markdown(plain(ctx.t("overview_intro", n=len(all_cities()))))
 
 
-def every_city() -> pd.DataFrame:
-    """Every city with its headline share and population (one row per city)."""
-    shares = cached(compare.compare_cities, list(HEADLINE_SHARES))
-    population = cached(compare.compare_cities, "population_total")
-    return lookup("cities").merge(
-        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
-                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
-        population[["city_id", "value", "year_used", "geo_unit"]].rename(
-            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
-
-
-frame = built("overview-frame", ctx, (), every_city)
+# every city with its headline share and population (analytics.compare.every_city: the API gives the same rows)
+frame = built("overview-frame", ctx, (), lambda: cached(compare.every_city))
 
 # --- map of every city -------------------------------------------------------------------
 chart = built("overview-map", ctx, (), lambda: map_figures.network_map(

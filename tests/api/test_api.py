@@ -18,7 +18,8 @@ EXAMPLES = {
     "concepts": "/api/v1/concepts", "sources": "/api/v1/sources", "observations": f"/api/v1/observations?city={CITY}&limit=5",
     "profile": f"/api/v1/profile/{CITY}", "compare": "/api/v1/compare?cities=madrid,vienna,lyon",
     "district_counts": f"/api/v1/districts/{CITY}/counts?limit=5", "boundaries": f"/api/v1/districts/{CITY}/boundaries",
-    "segregation": f"/api/v1/segregation/{CITY}", "citation": f"/api/v1/citation?city={CITY}", "feed": "/api/v1/feed",
+    "segregation": f"/api/v1/segregation/{CITY}", "overview": "/api/v1/overview", "coverage": "/api/v1/coverage?city=lyon,tunis",
+    "origins": f"/api/v1/origins/{CITY}?n=5", "themes": "/api/v1/themes", "excluded": "/api/v1/excluded", "citation": f"/api/v1/citation?city={CITY}", "feed": "/api/v1/feed",
 }
 
 
@@ -141,7 +142,8 @@ def test_a_versioned_url_is_immutable_and_etag_gives_304(client):
     ("/api/v1/compare?cities=vienna,lyon&indicator=nope", 400), ("/api/v1/cities.xml", 400),
     ("/api/v1/districts/vienna/boundaries?format=csv", 406), ("/api/v1/cities?format=png", 406),
     ("/api/v1/segregation/vienna?group=martians", 400), ("/api/v1/districts/vienna/counts?year=1066", 400),
-    ("/api/v1/citation", 400), ("/api/v1/nothing/here", 404), ("/api/v1/cities/..%2F..%2Fetc%2Fpasswd", 404),
+    ("/api/v1/citation", 400), ("/api/v1/origins/atlantis", 404), ("/api/v1/origins/vienna?n=0", 400),
+    ("/api/v1/coverage?city=atlantis", 404), ("/api/v1/nothing/here", 404), ("/api/v1/cities/..%2F..%2Fetc%2Fpasswd", 404),
     ("/chart/city.png?city=atlantis", 404), ("/chart/nowhere.png", 404), ("/chart/city.gif?city=vienna", 400),
     ("/chart/city.png?city=vienna&section=nope", 404), ("/chart/city.png?size=huge", 400),
 ])
