@@ -90,6 +90,23 @@ def title_card(con, view: str, lang: str, title: str | None = None, subtitle: st
     return Chart(fig, f"mc2cm-{view}", title, subtitle, source, title)
 
 
+def clear_source_line(fig, extra: int = 26):
+    """A copy of ``fig`` whose source line sits below the horizontal axis title: with a source
+    line of two lines the two overlapped (the page's own exports show it too: figures.style)."""
+    import plotly.graph_objects as go
+
+    from figures.style import SOURCE_ANNOTATION
+
+    if not (fig.layout.xaxis.title and fig.layout.xaxis.title.text):
+        return fig
+    fig = go.Figure(fig)
+    fig.update_layout(margin_b=(fig.layout.margin.b or 80) + extra)
+    for annotation in fig.layout.annotations:
+        if annotation.name == SOURCE_ANNOTATION:
+            annotation.yshift = (annotation.yshift or 0) - extra
+    return fig
+
+
 def render(chart: Chart, fmt: str, size: str) -> bytes:
     """The chart's PNG or SVG bytes (one kaleido server kept open for the process)."""
     import kaleido
@@ -98,7 +115,7 @@ def render(chart: Chart, fmt: str, size: str) -> bytes:
 
     if fmt == "svg" and chart.vector is not None:
         chart = chart.vector()
-    fig = chart.figure
+    fig = clear_source_line(chart.figure)
     if size == "og":
         width, height, scale = OG_SIZE[0], OG_SIZE[1], 1
     else:
