@@ -48,8 +48,7 @@ def _paged(frame_of, total: int, limit: int, offset: int) -> Payload:
     frame = frame_of(limit, offset)
     meta = {"total": total, "limit": limit, "offset": offset, "returned": len(frame),
             "next_offset": offset + limit if offset + limit < total else None}
-    return Payload(body={**meta, "rows": records(frame)}, frame=frame,
-                   headers={"X-Total-Count": str(total)})
+    return Payload(frame=frame, meta=meta, headers={"X-Total-Count": str(total)})  # JSON rows written only for JSON
 
 
 # --------------------------------------------------------------------------- catalog
