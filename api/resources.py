@@ -14,6 +14,7 @@ from analytics import export, reference, spatial
 from analytics.rules import HEADLINE, territory_key
 from api.http import ApiError, Param, Payload, records
 from i18n import LANGUAGES
+from ui.data import cached  # analytics results once per data version, shared with the pages
 
 SOURCE_TYPES = ("official_statistics", "un_agency", "city_administration", "research", "secondary", "estimate")
 DEFAULT_LIMIT, MAX_LIMIT = 1000, 50_000
@@ -99,7 +100,7 @@ def overview(con, args) -> Payload:
     """Every city with its headline share and population (the Overview page's table)."""
     from analytics import compare
 
-    frame = compare.every_city(con)
+    frame = cached(compare.every_city)
     frame = frame.assign(caveat_codes=[";".join(c) if isinstance(c, (list, tuple)) else ("" if c is None else str(c))
                                        for c in frame.get("caveat_codes", [None] * len(frame))])
     return Payload(frame=frame)
@@ -115,8 +116,8 @@ def coverage_(con, args) -> Payload:
         unknown = sorted(set(cities_) - _known(con, "SELECT city_id FROM cities"))
         if unknown:
             raise ApiError(404, f"unknown city {', '.join(u[:40] for u in unknown)}; see /api/v1/cities for the ids")
-    matrix = coverage.coverage_matrix(con, cities_)
-    missing = coverage.missing_core_indicators(con, cities_)
+    matrix = cached(coverage.coverage_matrix, cities_)
+    missing = cached(coverage.missing_core_indicators, cities_)
     return Payload(body={"rows": records(matrix), "missing_core_indicators": records(missing)}, frame=matrix)
 
 
@@ -125,7 +126,7 @@ def origins_(con, args) -> Payload:
     from analytics import origins
 
     _check_city(con, args["city_id"])
-    return Payload(frame=origins.top_origins(con, args["city_id"], args["n"]))
+    return Payload(frame=cached(origins.top_origins, args["city_id"], args["n"]))
 
 
 def themes(con, args) -> Payload:
@@ -274,7 +275,7 @@ def segregation(con, args) -> Payload:
         raise ApiError(400, f"unknown group {args['group'][:40]!r} for {args['city_id']}; expected one of {', '.join(sorted(groups))}")
     if args.get("year") is not None and args["year"] not in export.years_available(con, [args["city_id"]]):
         raise ApiError(400, f"no district counts for {args['city_id']} in {args['year']}")
-    frame = spatial.segregation_indices(con, args["city_id"], args.get("group"), args.get("year"))
+    frame = cached(spatial.segregation_indices, args["city_id"], args.get("group"), args.get("year"))
     frame = frame.assign(caveat_codes=[";".join(c) for c in frame.caveat_codes])
     return Payload(frame=frame)
 
