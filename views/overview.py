@@ -20,13 +20,12 @@ st.markdown(plain(ctx.t("overview_intro", n=len(all_cities()))))
 
 def every_city() -> pd.DataFrame:
     """Every city with its headline share and population (one row per city)."""
-    shares = cached(compare.compare_cities, list(HEADLINE_SHARES))
-    population = cached(compare.compare_cities, "population_total")
+    # the share and the population of the same territory, or the difference flagged (issue 20)
+    shares = cached(compare.share_and_population)
     return lookup("cities").merge(
         shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
-                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
-        population[["city_id", "value", "year_used", "geo_unit"]].rename(
-            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url", "population", "pop_year",
+                "pop_unit", "pop_same_territory"]], on="city_id", how="left")
 
 
 frame = built("overview-frame", ctx, (), every_city)
@@ -47,11 +46,14 @@ def city_table() -> pd.DataFrame:
         ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
         ctx.t("col_share"): frame.value.astype(float).round(1),
         ctx.t("col_year"): frame.year_used.astype(float),
+        ctx.t("col_share_territory"): frame.geo_unit.fillna(""),
         ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
         ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                                 zip(frame.source_type, frame.is_estimate)],
         ctx.t("col_population"): frame.population,
         ctx.t("col_pop_year"): frame.pop_year.astype(float),
+        ctx.t("col_pop_territory"): [("" if not isinstance(u, str) else u if same or pd.isna(v) else f"⚠ {u} ({ctx.t('other_territory')})")
+                                     for u, same, v in zip(frame.pop_unit, frame.pop_same_territory.fillna(False), frame.value)],
     })
     # Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
     # table is ordered by the share, missing last); complete columns stay numbers and sort.
@@ -87,7 +89,8 @@ for i, row in enumerate(cards.itertuples()):
             st.metric(name, ctx.t("not_known"))
             st.caption(plain(ctx.t("no_share_known")))
         if pd.notna(row.population):
-            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
+            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"
+                             + ("" if row.pop_same_territory or pd.isna(row.value) else f" · ⚠ {ctx.t('other_territory')}")))
 
 # --- coverage ----------------------------------------------------------------------------
 st.header(ctx.t("gap_title"))
