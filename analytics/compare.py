@@ -251,6 +251,11 @@ def share_and_population(con, cities=None) -> pd.DataFrame:
     authoritative source, on ties). Where the share's territory has no population, the city's best
     population is given and ``pop_same_territory`` is False: the page says they differ (issue 20).
 
+    Parameters
+    ----------
+    con : duckdb connection
+    cities : restrict to these city ids (None: every city)
+
     Returns
     -------
     The columns of :func:`compare_cities` plus ``territory_id``, ``population``, ``pop_year``,

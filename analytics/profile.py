@@ -18,6 +18,7 @@ def key_figures(con, city_id: str) -> pd.DataFrame:
     ``shown_as`` says where the City profile puts it: ``card`` for official statistics, a
     city administration or a UN agency (official figures first), ``other`` for figures that
     only research, secondary reports or estimates give (listed below the cards, marked).
+    The columns of :func:`figure_currency` (age, break in series, release due) follow.
     """
     best = best_figures(con, KEY_INDICATORS, [city_id], per_indicator=True)
     order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
@@ -26,7 +27,8 @@ def key_figures(con, city_id: str) -> pd.DataFrame:
     out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
                                                  "geo_level", "publisher", "source_url", "source_id", "source_type", "is_estimate",
                                                  "n_alternatives", "flag", "shown_as"]]
-    return out.reset_index(drop=True)
+    # every figure's age, break flag and release in sight (issue 20): see figure_currency
+    return figure_currency(con, out.assign(city_id=city_id)).reset_index(drop=True)
 
 
 def trend_series(con, city_id: str) -> pd.DataFrame:

@@ -104,8 +104,21 @@ def corrections_table() -> pd.DataFrame:
     rows = [{"correction_id": c["id"], "date": str(c["date"]), "data_version": c["data_version"], "city_id": c["city_id"],
              "indicator_id": c.get("indicator_id", ""), "what": c["what"], "old_value": str(c["old"]),
              "new_value": str(c["new"]), "reason": c["reason"], "audit_item": c.get("audit_item", ""),
-             "step": c.get("step", "")} for c in corrections()]
+             "step": c.get("step", ""), "action": _action(c), "rows": int(c.get("rows", 1)) if c.get("step") else 0}
+            for c in corrections()]
     return pd.DataFrame(rows)
+
+
+def _action(c: dict) -> str:
+    """What a correction does: ``drop`` (a row removed), ``set`` (columns changed), ``standing`` (a source's
+    standing), ``note`` (the reason added to the note), ``log`` (a newer figure added elsewhere: no row changed)."""
+    if not c.get("step"):
+        return "log"
+    if c.get("drop"):
+        return "drop"
+    if "set_source" in c:
+        return "standing"
+    return "set" if c.get("set") else "note"
 
 
 def _matches(frame: pd.DataFrame, match: dict) -> pd.Series:

@@ -25,6 +25,7 @@ import pandas as pd
 from analytics import catalog
 from analytics.harmonise import conventions
 from analytics.harmonise._common import raw_file, require
+from analytics.rules import OFFICIAL_SOURCE_TYPES
 from analytics.harmonise.curated import APPROXIMATE_PATTERN, OBSERVATION_COLUMNS, SOURCE_COLUMNS, cited_licence, make_source_id
 
 FOLDER = ("curated", "updates_3")
@@ -108,8 +109,9 @@ def clean(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     kept["breakdown_value"] = breakdown[1].fillna("").str.strip()
     catalog_concept = catalog.indicators().set_index("indicator_id").concept
     kept["concept"] = kept.indicator_id.map(catalog_concept)
-    kept["source_id"] = ["u3-" + make_source_id(p, u).removeprefix("cur-") for p, u in zip(kept.publisher, kept.source_url)]
     named = [by_url[u] for u in kept.source_url]
+    # one source per page and producer ("(same page)" rows share their page's source)
+    kept["source_id"] = ["u3-" + make_source_id(n, u).removeprefix("cur-") for (n, _), u in zip(named, kept.source_url)]
     kept["producer"] = [n for n, _ in named]
     kept["source_type"] = [k for _, k in named]
     kept["is_estimate"] = kept.note.str.contains(APPROXIMATE_PATTERN)
@@ -119,6 +121,8 @@ def clean(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     sources = (kept.drop_duplicates("source_id")
                .assign(title=lambda d: d.producer + " figures, as read on " + d.source_url.map(_host),
                        url=lambda d: d.source_url, licence=cited_licence(),
+                       # the provider to cite is the producer; the page it was read on follows
+                       publisher=lambda d: [f"{p} (read on {_host(u)})" for p, u in zip(d.producer, d.source_url)],
                        retrieved_via=lambda d: [f"official producer ({p}), read on {READ_ON[k]}: {pub} "
                                                 f"[curated/updates_3/{f}]" for p, k, pub, f in
                                                 zip(d.producer, d.source_kind, d.publisher, d.file)])
@@ -199,6 +203,42 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame) -> None:
                 f"updates_3: {key} is not {value}")
 
 
+DUPLICATE_KEY = ["city_id", "indicator_id", "year", "territory_id", "breakdown", "breakdown_value", "value"]
+
+
+def official_figures_in_data(out_dir: Path) -> pd.DataFrame:
+    """The observations of the other steps (``out_dir``, else the committed ``data/harmonised``) whose
+    source is official: a figure this step would add a second time from another page is left out."""
+    from analytics.paths import HARMONISED_DIR
+
+    parts, sources = [], [catalog.catalog_sources()[["source_id", "source_type"]]]
+    for folder in (Path(out_dir), Path(HARMONISED_DIR)):
+        for path in sorted(folder.glob("observations_*.csv")):
+            if path.name != "observations_updates_3.csv" and path.name not in {p.name for p, _ in parts}:
+                parts.append((path, pd.read_csv(path, dtype=str, keep_default_na=False)))
+        for path in sorted(folder.glob("sources_*.csv")):
+            if path.name != "sources_updates_3.csv":
+                sources.append(pd.read_csv(path, dtype=str, keep_default_na=False)[["source_id", "source_type"]])
+    frame = pd.concat([f.assign(origin_file=p.name) for p, f in parts], ignore_index=True)
+    types = pd.concat(sources).drop_duplicates("source_id").set_index("source_id").source_type
+    frame = frame[frame.source_id.map(types).isin(OFFICIAL_SOURCE_TYPES)].copy()
+    frame["year"] = frame.year.astype(int)
+    frame["value"] = pd.to_numeric(frame.value).round(2)
+    return frame
+
+
+def drop_duplicates_of_official(observations: pd.DataFrame, existing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(kept, left out): rows whose figure an official source already gives for the same territory."""
+    keyed = observations.assign(value=observations.value.round(2))
+    found = keyed.merge(existing[DUPLICATE_KEY + ["source_id", "origin_file"]].drop_duplicates(DUPLICATE_KEY),
+                        on=DUPLICATE_KEY, how="left", suffixes=("", "_existing"))
+    duplicate = found.source_id_existing.notna().to_numpy()
+    left_out = observations[duplicate].assign(
+        reason=[f"same figure already in the data from an official source ({s}, {f})"
+                for s, f in zip(found.source_id_existing[duplicate], found.origin_file[duplicate])])
+    return observations[~duplicate], left_out
+
+
 def load_beirut_counts(out_dir: Path) -> pd.DataFrame:
     from analytics.paths import HARMONISED_DIR
 
@@ -213,6 +253,11 @@ def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations = pd.concat([kept[OBSERVATION_COLUMNS], derived_rows(kept, load_beirut_counts(out_dir))], ignore_index=True)
     observations = conventions.finish(observations, "updates_3")
     check(observations, sources)
+    observations, duplicates = drop_duplicates_of_official(observations, official_figures_in_data(out_dir))
+    excluded = pd.concat([excluded, duplicates.assign(origin_file="updates_3", curated_row="", indicator=duplicates.indicator_id,
+                                                      definition=duplicates.concept, publisher="", source_url="")[excluded.columns]],
+                         ignore_index=True)
+    sources = sources[sources.source_id.isin(observations.source_id)]
     observations = observations[[*OBSERVATION_COLUMNS, "territory_id"]].sort_values(
         ["city_id", "indicator_id", "year", "breakdown", "breakdown_value", "source_id"]).reset_index(drop=True)
     paths = [Path(out_dir) / f"{n}_updates_3.csv" for n in ("observations", "sources", "excluded")]

@@ -35,7 +35,7 @@ def hostile_db(tmp_path_factory, built_db):
         writer = csv.writer(handle)
         writer.writerow(["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level", "source_id", "source_title",
                          "publisher", "source_url", "source_type", "is_estimate", "note"])
-        writer.writerow(["vienna", "foreign_citizens_share", "2025", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
+        writer.writerow(["vienna", "foreign_citizens_share", "2027", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
                          TITLE, PUBLISHER, URL, "city_administration", "false", "[n](http://evil.example)"])
     ingest_file(path, target_db=db, harmonised=harmonised)
     return db
