@@ -57,8 +57,7 @@ def key_figures(con, ctx: Context, view: CityView) -> Section:
     if kf.empty:
         return gap_section(sec, ctx.t("no_data"))
     sec.source_ids = ids(kf, "source_id")
-    # every figure's age, break flag and release in sight (issue 20: figures.marks)
-    kf = profile.figure_currency(con, kf.assign(city_id=view.city_id))
+    # every figure's age, break flag and release in sight (issue 20: figures.marks over profile.figure_currency)
     sec.facts = [replace(fact(row, ctx), notes=marks(row, ctx)) for row in kf.to_dict("records")]
     if not any(f.role == "card" for f in sec.facts):
         sec.warnings.append(ctx.t("no_official_figures", city=city))
