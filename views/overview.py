@@ -8,7 +8,7 @@ from analytics.rules import HEADLINE_SHARES
 from figures import maps as map_figures
 from figures.compare import standing_mark
 from figures.profile import coverage_bars
-from i18n import number, percent
+from i18n import number, value as format_value  # shares as every medium writes them (two decimals below 1 %)
 from ui.data import cached, lookup
 from ui.render import arrow_table, built, context, link, plain, show
 from ui.selection import all_cities, city_selection
@@ -58,7 +58,7 @@ def city_table() -> pd.DataFrame:
     # Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
     # table is ordered by the share, missing last); complete columns stay numbers and sort.
     table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
-    table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+    table[ctx.t("col_share")] = [format_value(v, "percent", ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
     for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
         table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
     return arrow_table(table)
@@ -78,7 +78,7 @@ for i, row in enumerate(cards.itertuples()):
     with columns[i % 4].container(border=True):
         name = ctx.city(row.city_id)
         if pd.notna(row.value):
-            st.metric(name, percent(row.value, ctx.lang), help=ctx.label("indicators", row.indicator_id))
+            st.metric(name, format_value(row.value, "percent", ctx.lang), help=ctx.label("indicators", row.indicator_id))
             st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
                              f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
             st.caption(plain(f"{ctx.t('source_is', publisher=row.publisher)} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
