@@ -15,6 +15,8 @@ from analytics.paths import CATALOG_DIR
 CONCEPTS = (
     "foreign_citizenship", "foreign_born", "migration_background", "registered_refugee",
     "asylum_seeker", "internal_migrant", "total", "other",
+    # issue 20: concepts of their own (third audit, CORRECTIONS.md items 3 and 6)
+    "foreign_origin", "immigrant", "residence_permit_holders",
 )
 # The enumerations are written once, in analytics.rules (in rank order).
 from analytics.rules import GEO_LEVELS, SOURCE_TYPES  # noqa: E402,F401
@@ -92,3 +94,12 @@ def max_year_gap() -> int:
 def context_indicators() -> pd.DataFrame:
     """Indicators of the national context table (one per UN DESA revision)."""
     return pd.DataFrame(load_yaml("indicators")["context_indicators"])
+
+
+def releases() -> pd.DataFrame:
+    """The producers' release calendar (``data/catalog/releases.yaml``, issue 20): city_id, producer
+    (a regular expression), name, frequency, latest_reference, next_due (ISO dates as text)."""
+    frame = pd.DataFrame(load_yaml("releases")["releases"])
+    for column in ("latest_reference", "next_due"):
+        frame[column] = frame[column].astype(str)
+    return frame

@@ -245,16 +245,72 @@ def available_indicators(con, cities, min_cities: int = 1) -> pd.DataFrame:
                        [*cities, *CITY_LEVELS, int(min_cities)]).df()
 
 
+def share_and_population(con, cities=None) -> pd.DataFrame:
+    """Each city's headline share (:func:`compare_cities` over ``HEADLINE_SHARES``) with the population
+    of the *same territory* (``territory_id``), the year closest to the share's (later, then most
+    authoritative source, on ties). Where the share's territory has no population, the city's best
+    population is given and ``pop_same_territory`` is False: the page says they differ (issue 20).
+
+    Parameters
+    ----------
+    con : duckdb connection
+    cities : restrict to these city ids (None: every city)
+
+    Returns
+    -------
+    The columns of :func:`compare_cities` plus ``territory_id``, ``population``, ``pop_year``,
+    ``pop_unit`` (its territory label), ``pop_territory_id``, ``pop_source_id``, ``pop_same_territory``
+    and ``pop_year_gap`` (population year minus share year).
+    """
+    shares = compare_cities(con, list(HEADLINE_SHARES), cities=cities)
+    territory = best_figures(con, list(HEADLINE_SHARES), cities, best_only=False)
+    shares = shares.merge(territory[["city_id", "indicator_id", "year", "source_id", "geo_unit", "territory_id"]].rename(
+        columns={"year": "year_used"}).drop_duplicates(["city_id", "indicator_id", "year_used", "source_id", "geo_unit"]),
+        on=["city_id", "indicator_id", "year_used", "source_id", "geo_unit"], how="left")
+    pops = best_figures(con, "population_total", cities, best_only=False)
+    fallback = compare_cities(con, "population_total", cities=cities).set_index("city_id")
+    rows = []
+    for r in shares.itertuples():
+        same = pops[(pops.city_id == r.city_id) & (pops.territory_id == r.territory_id)] if pd.notna(r.value) else pops.iloc[0:0]
+        if not same.empty:
+            ranked = same.assign(_gap=(same.year - r.year_used).abs(), _src=same.source_type.map(SOURCE_RANK))
+            best = ranked.sort_values(["_gap", "year", "_src", "source_id"], ascending=[True, False, True, True]).iloc[0]
+            rows.append({"population": best.value, "pop_year": int(best.year), "pop_unit": best.geo_unit,
+                         "pop_territory_id": best.territory_id, "pop_source_id": best.source_id, "pop_same_territory": True})
+        elif r.city_id in fallback.index and pd.notna(fallback.loc[r.city_id, "value"]):
+            f = fallback.loc[r.city_id]
+            tid = pops[(pops.city_id == r.city_id) & (pops.source_id == f.source_id) & (pops.year == f.year_used)
+                       & (pops.geo_unit == f.geo_unit)].territory_id
+            rows.append({"population": f.value, "pop_year": int(f.year_used), "pop_unit": f.geo_unit,
+                         "pop_territory_id": tid.iloc[0] if len(tid) else None, "pop_source_id": f.source_id,
+                         "pop_same_territory": False})
+        else:
+            rows.append({"population": np.nan, "pop_year": None, "pop_unit": None, "pop_territory_id": None,
+                         "pop_source_id": None, "pop_same_territory": False})
+    out = pd.concat([shares.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    out["pop_year"] = out.pop_year.astype("Int64")
+    out["pop_year_gap"] = (out.pop_year - out.year_used).astype("Int64")
+    return out
+
+
 def every_city(con) -> pd.DataFrame:
-    """Every city with its headline share and population, one row per city (the Overview page's
-    table and map, and the API's ``/api/v1/overview``): the share is each city's best migrant
-    share (``HEADLINE_SHARES``), with its year, concept, territory, source and comparability."""
+    """Every city with its headline share and the population of the share's territory, one row per
+    city (the Overview page's table and map, and the API's ``/api/v1/overview``).
+
+    Parameters
+    ----------
+    con : duckdb connection
+
+    Returns
+    -------
+    The reference list of cities (:func:`analytics.reference.cities`) left-joined with
+    :func:`share_and_population`: the share with its year, concept, territory, source and
+    comparability, and ``population``, ``pop_year``, ``pop_unit``, ``pop_same_territory``.
+    """
     from analytics import reference
 
-    shares = compare_cities(con, list(HEADLINE_SHARES))
-    population = compare_cities(con, "population_total")
+    shares = share_and_population(con)
     return reference.cities(con).merge(
-        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
-                "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
-        population[["city_id", "value", "year_used", "geo_unit"]].rename(
-            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "territory_id", "publisher",
+                "source_type", "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url",
+                "population", "pop_year", "pop_unit", "pop_same_territory"]], on="city_id", how="left")

@@ -33,7 +33,7 @@ CREATE TABLE indicators (indicator_id VARCHAR PRIMARY KEY, label VARCHAR, descri
 CREATE TABLE observations (city_id VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, concept VARCHAR NOT NULL,
     year INTEGER NOT NULL, geo_unit VARCHAR NOT NULL, geo_level VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
     breakdown_value VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
-    is_estimate BOOLEAN NOT NULL, note VARCHAR, flag VARCHAR, origin_file VARCHAR,
+    is_estimate BOOLEAN NOT NULL, note VARCHAR, flag VARCHAR, origin_file VARCHAR, territory_id VARCHAR,
     PRIMARY KEY (city_id, indicator_id, year, geo_unit, breakdown, breakdown_value, source_id));
 CREATE TABLE areas (city_id VARCHAR NOT NULL, area_id VARCHAR NOT NULL, area_name VARCHAR, area_level VARCHAR,
     parent_area_id VARCHAR, geometry BLOB, area_km2 DOUBLE, source_id VARCHAR NOT NULL,
@@ -63,7 +63,7 @@ GROUP BY ALL ORDER BY o.indicator_id, o.city_id
 INPUTS_CATALOG = "inputs.yaml"
 # Read as text whatever they look like (an all-digit geo_unit or source_id is still a name).
 TEXT_COLUMNS = ("city_id", "indicator_id", "concept", "geo_unit", "geo_level", "breakdown", "breakdown_value", "unit",
-                "source_id", "note", "flag")
+                "source_id", "note", "flag", "territory_id")
 
 
 def expected_inputs(spec: dict | None = None) -> dict:
@@ -193,7 +193,23 @@ def load_tables(harmonised: Path = HARMONISED_DIR, ingested: Path | None = None)
         "network_activities": _read_csv(harmonised / "network_activities.csv", dtype=str),
         "network_members": network_members,
         "world_countries": _world(harmonised / "world_countries.geojson"),
+        # issue 20: the canonical territories, the corrections log and the producers' release calendar
+        "territories": _territories(),
+        "corrections": _corrections(),
+        "releases": catalog.releases(),
     }
+
+
+def _territories() -> pd.DataFrame:
+    from analytics.harmonise.conventions import territories
+
+    return territories()
+
+
+def _corrections() -> pd.DataFrame:
+    from analytics.harmonise.conventions import corrections_table
+
+    return corrections_table()
 
 
 MEMBERSHIP_COLUMNS = ["membership", "membership_phase", "membership_source_url", "membership_note"]

@@ -176,7 +176,9 @@ def _pair(ref, peer, spans: dict) -> dict:
     row = {"city_id": peer.city_id, "reference_city_id": ref.city_id}
     gap = catalog.max_year_gap()
     d = {}
-    d["size"] = _numeric(np.log10(ref.size_value), np.log10(peer.size_value), spans["size"])
+    # sizes are compared only for the same kind of territory (a governorate is not a municipality; issue 20)
+    d["size"] = (_numeric(np.log10(ref.size_value), np.log10(peer.size_value), spans["size"])
+                 if ref.size_basis == peer.size_basis else np.nan)
     d["migrant_share"] = _numeric(ref.migrant_share_value, peer.migrant_share_value, spans["migrant_share"])
     level = "city" if pd.notna(ref.refugee_city_value) and pd.notna(peer.refugee_city_value) else "national"
     d["refugee_share"] = _numeric(getattr(ref, f"refugee_{level}_value"), getattr(peer, f"refugee_{level}_value"),
@@ -304,6 +306,7 @@ def _distances(ref, others: pd.DataFrame, spans: dict) -> tuple[np.ndarray, np.n
 
     size = numeric(np.log10(ref.size_value) if pd.notna(ref.size_value) else np.nan,
                    np.log10(others.size_value.astype(float)), spans["size"])
+    size = np.where(others.size_basis.to_numpy() == ref.size_basis, size, np.nan)  # same kind of territory only
     share = numeric(ref.migrant_share_value, others.migrant_share_value, spans["migrant_share"])
     city_level = pd.notna(ref.refugee_city_value) & others.refugee_city_value.notna().to_numpy()
     refugee = np.where(city_level, numeric(ref.refugee_city_value, others.refugee_city_value, spans["refugee_city"]),

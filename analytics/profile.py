@@ -18,6 +18,7 @@ def key_figures(con, city_id: str) -> pd.DataFrame:
     ``shown_as`` says where the City profile puts it: ``card`` for official statistics, a
     city administration or a UN agency (official figures first), ``other`` for figures that
     only research, secondary reports or estimates give (listed below the cards, marked).
+    The columns of :func:`figure_currency` (age, break in series, release due) follow.
     """
     best = best_figures(con, KEY_INDICATORS, [city_id], per_indicator=True)
     order = {indicator: i for i, indicator in enumerate(KEY_INDICATORS)}
@@ -26,7 +27,8 @@ def key_figures(con, city_id: str) -> pd.DataFrame:
     out = best.rename(columns={"year": "year"})[["indicator_id", "indicator_label", "value", "unit", "year", "concept", "geo_unit",
                                                  "geo_level", "publisher", "source_url", "source_id", "source_type", "is_estimate",
                                                  "n_alternatives", "flag", "shown_as"]]
-    return out.reset_index(drop=True)
+    # every figure's age, break flag and release in sight (issue 20): see figure_currency
+    return figure_currency(con, out.assign(city_id=city_id)).reset_index(drop=True)
 
 
 def trend_series(con, city_id: str) -> pd.DataFrame:
@@ -69,7 +71,9 @@ PROFILE_TITLE_PATTERN = "%City Migration Profile%"
 
 def changes_since_2016(con, city_id: str) -> pd.DataFrame:
     """Each figure of the city's 2016 City Migration Profile beside the latest official figure
-    of the same indicator (official statistics, city administration or UN agency, a later year).
+    of the same indicator (official statistics, city administration or UN agency, a later year)
+    for the same territory (``territory_id``): a change across a territory change is no change,
+    so no later figure is shown there (issue 20).
 
     ``same_territory`` and ``same_concept`` say whether the change can be read as real: where
     the territory (geo_unit / geo_level) or the concept changed, the difference mixes a change
@@ -99,8 +103,9 @@ def changes_since_2016(con, city_id: str) -> pd.DataFrame:
                l.year AS latest_year, l.value AS latest_value, l.geo_unit AS latest_geo_unit, l.geo_level AS latest_geo_level,
                l.concept AS latest_concept, l.publisher AS latest_publisher, l.source_type AS latest_source_type
         FROM profile p LEFT JOIN latest l ON l.indicator_id = p.indicator_id AND l.year > p.year
+                                     AND l.territory_id IS NOT DISTINCT FROM p.territory_id
         QUALIFY row_number() OVER (PARTITION BY p.indicator_id, p.year, p.geo_unit
-                                   ORDER BY (l.geo_level = p.geo_level) DESC, l.year DESC, l.geo_unit) = 1
+                                   ORDER BY l.year DESC, l.geo_unit) = 1
         ORDER BY p.indicator_id, p.year""", [city_id, PROFILE_TITLE_PATTERN, city_id]).df()
     if frame.empty:
         return frame
@@ -114,3 +119,77 @@ def changes_since_2016(con, city_id: str) -> pd.DataFrame:
         () if not k else tuple(c for c, bad in (("territory_changed", not t), ("concept_changed", not cc)) if bad)
         for k, t, cc in zip(known, frame.same_territory, frame.same_concept)]
     return frame.drop(columns=["profile_geo_level", "latest_geo_level", "profile_concept", "latest_concept"])
+
+
+# --------------------------------------------------------------------------- currency (issue 20)
+AGE_MARK_YEARS = 3  # a figure more than this many years older than the network's newest for its indicator is marked
+BREAK_FLAG = "break_in_series"
+
+
+def _has_table(con, name: str) -> bool:
+    """Whether the database has table ``name`` (fixture databases built before issue 20 do not)."""
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+def network_newest_years(con, indicator_ids) -> dict:
+    """The newest year of each indicator among the network's city-level totals."""
+    ids = list(indicator_ids)
+    if not ids:
+        return {}
+    levels = ", ".join(f"'{g}'" for g in CITY_LEVELS)
+    rows = con.execute(f"""SELECT indicator_id, max(year) FROM observations
+                           WHERE indicator_id IN ({', '.join('?' * len(ids))}) AND breakdown = '' AND geo_level IN ({levels})
+                           GROUP BY 1""", ids).fetchall()
+    return {i: int(y) for i, y in rows}
+
+
+def release_for(con, city_id: str, source_id: str | None):
+    """The release-calendar entry (data/catalog/releases.yaml) of the producer of ``source_id`` for the
+    city, or None: the first entry whose ``producer`` pattern matches the source's publisher, title or
+    retrieved_via."""
+    import re
+
+    if not source_id or not _has_table(con, "releases"):
+        return None
+    text = con.execute("SELECT concat_ws(' ', publisher, title, retrieved_via) FROM sources WHERE source_id = ?",
+                       [source_id]).fetchone()
+    if not text:
+        return None
+    for row in con.execute("SELECT * FROM releases WHERE city_id = ?", [city_id]).df().to_dict("records"):
+        if re.search(row["producer"], text[0] or "", re.IGNORECASE):
+            return row
+    return None
+
+
+def city_releases(con, city_id: str) -> pd.DataFrame:
+    """The city's entries of the release calendar (the official sources that would hold its figures)."""
+    if not _has_table(con, "releases"):
+        return pd.DataFrame(columns=["city_id", "producer", "name", "frequency", "latest_reference", "next_due"])
+    return con.execute("SELECT * FROM releases WHERE city_id = ?", [city_id]).df()
+
+
+def figure_currency(con, frame: pd.DataFrame, today=None) -> pd.DataFrame:
+    """Age, break and release columns for figures (rows with city_id or a ``city`` column given,
+    indicator_id, year, flag, source_id):
+
+    - ``network_newest_year``, ``years_behind`` and ``age_flag`` (more than ``AGE_MARK_YEARS`` years
+      older than the network's newest figure of the indicator);
+    - ``break_flag``: Eurostat's ``b`` (break in series) carried in ``flag``;
+    - ``release_name``, ``next_due`` and ``release_due`` (the producer's next release date has passed:
+      a newer release is expected).
+    """
+    import datetime as dt
+
+    today = today or dt.date.today()
+    out = frame.copy()
+    newest = network_newest_years(con, out.indicator_id.dropna().unique())
+    out["network_newest_year"] = out.indicator_id.map(newest)
+    years = pd.to_numeric(out["year"], errors="coerce")
+    out["years_behind"] = out.network_newest_year - years
+    out["age_flag"] = out.years_behind > AGE_MARK_YEARS
+    out["break_flag"] = out.get("flag", pd.Series("", index=out.index)).fillna("").str.contains(BREAK_FLAG)
+    releases = [release_for(con, c, s) for c, s in zip(out.city_id, out.source_id)]
+    out["release_name"] = [r["name"] if r else None for r in releases]
+    out["next_due"] = [r["next_due"] if r else None for r in releases]
+    out["release_due"] = [bool(r) and dt.date.fromisoformat(str(r["next_due"])) <= today for r in releases]
+    return out

@@ -113,3 +113,13 @@ def default_cities(con, size: int = 9) -> list[str]:
     ranked = population.sort_values(["value", "city_id"], ascending=[False, True], na_position="last").city_id.tolist()
     names = dict(con.execute("SELECT city_id, name FROM cities").fetchall())
     return sorted(ranked[:size], key=lambda c: names.get(c, c))
+
+
+def corrections(con) -> pd.DataFrame:
+    """The corrections log (data/catalog/corrections.yaml, issue 20): date, data version, city,
+    indicator, what changed, old and new value, reason; empty in a database built before it."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'corrections'").fetchone()[0]
+    if not exists:
+        return pd.DataFrame(columns=["correction_id", "date", "data_version", "city_id", "indicator_id", "what",
+                                     "old_value", "new_value", "reason"])
+    return con.execute("SELECT * FROM corrections ORDER BY date, correction_id").df()

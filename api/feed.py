@@ -2,38 +2,23 @@
 
 - a **release** entry for the data version served: when it was built, and the cities,
   indicators and figures it holds (``build_info``, ``observations``);
-- a **correction** entry for every correction of the curated figures
-  (``data/catalog/curated_decisions.yaml``: dropped, replaced and relabelled rows, each with its
-  reason; the replaced figures are in ``excluded_observations``).
+- a **correction** entry for every row of the corrections log (``data/catalog/corrections.yaml``,
+  the database table ``corrections``: the Methods page lists the same rows), dated by the
+  correction, with the old and the new value and the reason.
 
-The database keeps no history of earlier data versions, so a release entry cannot yet say
-what changed since the previous one: it lists what the version holds.
 """
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-import yaml
-
-from analytics.paths import CATALOG_DIR
-
 ATOM = "http://www.w3.org/2005/Atom"
-ACTIONS = ("drop", "replace", "relabel")
 
 
-def corrections() -> list[dict]:
-    """Every correction of the curated figures: action, rows and reason (in catalog order)."""
-    path = CATALOG_DIR / "curated_decisions.yaml"
-    if not path.exists():
-        return []
-    decisions = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for action in ACTIONS:
-        for rule in decisions.get(action) or []:
-            rows = rule.get("rows") or ([rule["row"]] if "row" in rule else [])
-            out.append({"action": action, "rows": [int(r) for r in rows], "reason": str(rule.get("reason", "")),
-                        "round": 2 if "corrections_2" in rule else 1})
-    return out
+def corrections(con) -> list[dict]:
+    """Every row of the corrections log, oldest first (the table the Methods page shows)."""
+    frame = con.execute("""SELECT correction_id, date, city_id, indicator_id, what, old_value, new_value, reason
+                           FROM corrections ORDER BY date, correction_id""").df()
+    return frame.fillna("").to_dict("records")
 
 
 def _entry(entry_id: str, title: str, updated: str, summary: str, link: str, category: str) -> str:
@@ -58,11 +43,13 @@ def atom(con, base: str) -> bytes:
                       f"Data version {version}, built {updated}: {n_obs} figures on {n_ind} indicators and {n_counts} district "
                       f"counts for {len(cities)} cities ({', '.join(cities)}).",
                       f"{base}api/v1?v={version}", "release")]
-    for i, item in enumerate(corrections(), 1):
-        rows = ", ".join(map(str, item["rows"]))
-        entries.append(_entry(f"tag:mc2cm,2026:correction:{item['action']}:{rows}",
-                              f"Correction (round {item['round']}): {item['action']} curated row {rows}", updated,
-                              item["reason"], f"{base}api/v1/sources", "correction"))
+    for item in corrections(con):
+        when = f"{item['date']}T00:00:00Z" if len(str(item["date"])) == 10 else updated
+        subject = " ".join(str(part) for part in (item["city_id"], item["indicator_id"], item["what"]) if part)
+        change = f"{item['old_value']} → {item['new_value']}" if item["old_value"] or item["new_value"] else ""
+        entries.append(_entry(f"tag:mc2cm,2026:correction:{item['correction_id']}",
+                              f"Correction {item['correction_id']}: {subject}" + (f" ({change})" if change else ""), when,
+                              str(item["reason"]), f"{base}methods", "correction"))
     head = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM}"><id>tag:mc2cm,2026:feed</id>'
             f"<title>MC2CM city migration dashboard: data releases and corrections</title><updated>{escape(updated)}</updated>"
             f'<link rel="self" href="{escape(base)}api/v1/feed.atom"/><link rel="alternate" href="{escape(base)}"/>'

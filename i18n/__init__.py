@@ -105,9 +105,11 @@ def percent(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 1) -> str:
 
 
 def value(value, unit: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A value formatted from its unit: shares with one decimal and %, counts grouped."""
+    """A value formatted from its unit: shares with one decimal and % (two below 1 %, so that Tangier's
+    0.48 % is not read as 0.5 %: issue 20), counts grouped."""
     if unit == "percent":
-        return percent(value, lang)
+        small = value is not None and isinstance(value, (int, float)) and math.isfinite(value) and 0 < abs(value) < 1
+        return percent(value, lang, 2 if small else 1)
     if unit in ("index", "ratio"):
         return number(value, lang, 2)
     return number(value, lang, 0)

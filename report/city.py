@@ -10,7 +10,7 @@ in every brief (tests/unit/test_report.py fails if a medium misses it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import pandas as pd
@@ -20,6 +20,7 @@ from analytics.rules import territory_key
 from figures import maps, static_maps
 from figures.compare import lines_over_time, standing_mark
 from figures.context import Context
+from figures.marks import marks
 from figures.profile import national_refugee_lines, top_origins_bars
 from i18n import percent
 from report.common import area_geojson, fact, finish_page, ids
@@ -56,7 +57,8 @@ def key_figures(con, ctx: Context, view: CityView) -> Section:
     if kf.empty:
         return gap_section(sec, ctx.t("no_data"))
     sec.source_ids = ids(kf, "source_id")
-    sec.facts = [fact(row, ctx) for row in kf.to_dict("records")]
+    # every figure's age, break flag and release in sight (issue 20: figures.marks over profile.figure_currency)
+    sec.facts = [replace(fact(row, ctx), notes=marks(row, ctx)) for row in kf.to_dict("records")]
     if not any(f.role == "card" for f in sec.facts):
         sec.warnings.append(ctx.t("no_official_figures", city=city))
     sec.paragraphs.append(plain(ctx.t("choice_rule_short")))
@@ -230,6 +232,10 @@ def gaps(con, ctx: Context, view: CityView) -> Section:
         sec.paragraphs.append(ctx.t("brief_gaps_intro"))
         sec.bullets = [ctx.label("indicators", m) if m != "district_counts" else ctx.t("district_counts")
                        for m in missing.missing]
+        # which official source would have the missing figures (issue 20: data/catalog/releases.yaml)
+        releases = profile.city_releases(con, view.city_id)
+        if not releases.empty:
+            sec.paragraphs.append(ctx.t("gap_official_source", sources="; ".join(releases.name)))
     return sec
 
 

@@ -73,7 +73,8 @@ def facts_table(facts: list[Fact], ctx: Context) -> pd.DataFrame:
         ctx.t("col_city" if per_city else "col_indicator"): [f.label for f in facts], ctx.t("col_value"): [f.text for f in facts],
         ctx.t("col_year"): [str(f.year or "") for f in facts], ctx.t("col_concept"): [f.concept for f in facts],
         ctx.t("col_territory"): [f.territory for f in facts], ctx.t("col_standing"): [f.standing for f in facts],
-        ctx.t("source"): [f.source for f in facts]})
+        ctx.t("source"): [f.source for f in facts],
+        **({ctx.t("col_marks"): ["; ".join(f.notes) for f in facts]} if any(f.notes for f in facts) else {})})
 
 
 def ids(frame: pd.DataFrame | None, *columns: str) -> list[str]:

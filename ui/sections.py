@@ -55,6 +55,8 @@ def _cards(facts, ctx: Context) -> None:
                        + (" · " + link(f.source_url) if link(f.source_url) else ""))
             if f.extra.get("n_alternatives"):
                 st.caption(plain(ctx.t("n_other_figures", n=int(f.extra["n_alternatives"]))))
+            for mark in f.notes:  # age, break in series, newer release expected (figures.marks)
+                st.caption(plain("⚠ " + mark))
 
 
 @dataclass

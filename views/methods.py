@@ -18,6 +18,8 @@ text_table(lambda: concepts.assign(label=[ctx.label("concepts", c) for c in conc
 st.markdown(ctx.t("comparability_rule", gap=MAX_YEAR_GAP))
 st.markdown(ctx.t("choice_rule", grace=OFFICIAL_GRACE_YEARS))
 st.markdown(ctx.t("small_number_rule", threshold=SMALL_NUMBER_THRESHOLD))
+st.markdown(ctx.t("date_rule"))  # issue 20: the 1 January rule and canonical territories
+st.markdown(ctx.t("territory_rule"))
 
 st.header(ctx.t("common_mistakes"))
 st.markdown(ctx.t("common_mistakes_body"))
@@ -38,6 +40,12 @@ sources = lookup("sources")
 text_table(lambda: sources[["source_id", "publisher", "title", "source_type", "licence", "url", "retrieved_via", "n_rows"]]
            .assign(source_type=[ctx.label("source_types", s) for s in sources.source_type]), ctx, view=("methods-sources", ()),
            column_config={"url": st.column_config.LinkColumn("URL")})
+
+st.header(ctx.t("corrections_header"))
+st.markdown(ctx.t("corrections_intro"))
+text_table(lambda: lookup("corrections")[["date", "data_version", "city_id", "indicator_id", "what", "old_value", "new_value",
+                                          "reason", "correction_id"]]
+           .assign(city_id=lambda d: [ctx.city(c) for c in d.city_id]), ctx, view=("methods-corrections", ()))
 
 st.header(ctx.t("excluded_header"))
 text_table(lambda: lookup("excluded_observations"), ctx, view=("methods-excluded", ()))

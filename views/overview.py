@@ -7,7 +7,7 @@ from analytics import compare, coverage
 from figures import maps as map_figures
 from figures.compare import standing_mark
 from figures.profile import coverage_bars
-from i18n import number, percent
+from i18n import number, value as format_value  # shares as every medium writes them (two decimals below 1 %)
 from ui.data import cached, lookup
 from ui.render import arrow_table, built, context, link, plain, show
 from ui.selection import all_cities, city_selection
@@ -36,16 +36,19 @@ def city_table() -> pd.DataFrame:
         ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
         ctx.t("col_share"): frame.value.astype(float).round(1),
         ctx.t("col_year"): frame.year_used.astype(float),
+        ctx.t("col_share_territory"): frame.geo_unit.fillna(""),
         ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
         ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                                 zip(frame.source_type, frame.is_estimate)],
         ctx.t("col_population"): frame.population,
         ctx.t("col_pop_year"): frame.pop_year.astype(float),
+        ctx.t("col_pop_territory"): [("" if not isinstance(u, str) else u if same or pd.isna(v) else f"⚠ {u} ({ctx.t('other_territory')})")
+                                     for u, same, v in zip(frame.pop_unit, frame.pop_same_territory.fillna(False), frame.value)],
     })
     # Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
     # table is ordered by the share, missing last); complete columns stay numbers and sort.
     table = table.assign(_share=frame.value.to_numpy()).sort_values("_share", ascending=False, na_position="last")
-    table[ctx.t("col_share")] = [percent(v, ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
+    table[ctx.t("col_share")] = [format_value(v, "percent", ctx.lang) if pd.notna(v) else "" for v in table.pop("_share")]
     for column in (ctx.t("col_year"), ctx.t("col_pop_year")):
         table[column] = ["" if pd.isna(v) else str(int(v)) for v in table[column]]
     return arrow_table(table)
@@ -65,7 +68,7 @@ for i, row in enumerate(cards.itertuples()):
     with columns[i % 4].container(border=True):
         name = ctx.city(row.city_id)
         if pd.notna(row.value):
-            st.metric(name, percent(row.value, ctx.lang), help=ctx.label("indicators", row.indicator_id))
+            st.metric(name, format_value(row.value, "percent", ctx.lang), help=ctx.label("indicators", row.indicator_id))
             st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
                              f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
             st.caption(plain(f"{ctx.t('source_is', publisher=row.publisher)} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
@@ -76,7 +79,8 @@ for i, row in enumerate(cards.itertuples()):
             st.metric(name, ctx.t("not_known"))
             st.caption(plain(ctx.t("no_share_known")))
         if pd.notna(row.population):
-            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
+            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"
+                             + ("" if row.pop_same_territory or pd.isna(row.value) else f" · ⚠ {ctx.t('other_territory')}")))
 
 # --- coverage ----------------------------------------------------------------------------
 st.header(ctx.t("gap_title"))

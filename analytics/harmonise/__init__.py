@@ -8,4 +8,5 @@ STEPS = (
     # later members (issue 9): city figures, membership, then one step per city source
     "phase2", "members", "casablanca", "sfax", "sousse", "grenoble",
     "derived_totals",  # after the city steps: reads their area_counts_*.csv
+    "updates_3",  # third audit (issue 20): newer official figures; reads area_counts_beirut.csv
 )

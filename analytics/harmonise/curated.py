@@ -259,6 +259,9 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame, excluded: pd.DataFr
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations, sources, excluded = clean(load(raw_dir), load_corrections(raw_dir))
     check(observations, sources, excluded)
+    from analytics.harmonise import conventions
+
+    observations = conventions.finish(observations, "curated")
     paths = [out_dir / "observations_curated.csv", out_dir / "sources_curated.csv",
              out_dir / "excluded_observations.csv"]
     for frame, path in zip((observations, sources, excluded), paths):

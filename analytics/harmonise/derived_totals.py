@@ -152,6 +152,9 @@ def check(observations: pd.DataFrame) -> None:
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations = clean(load(out_dir))
     check(observations)
+    from analytics.harmonise import conventions
+
+    observations = conventions.finish(observations, "derived_totals")
     path = Path(out_dir) / "observations_derived.csv"
     observations.to_csv(path, index=False, lineterminator="\n")
     return [path]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analytics.harmonise import conventions
 from analytics.harmonise._common import raw_file, require
 from analytics.harmonise.curated import OBSERVATION_COLUMNS
 
@@ -20,6 +21,7 @@ CITY_CODES = {
     "FR002C": ("lyon", "Lyon (greater city, Eurostat FR002C)", "metropolitan"),
     "IT004C": ("turin", "Torino (city, Eurostat IT004C)", "municipality"),
 }
+BREAK_FLAG = "break_in_series"  # Eurostat's `b`: shown beside the figure (issue 20), not only in the note
 FLAGS = {"b": "break in time series", "d": "definition differs (see Eurostat metadata)", "e": "estimated"}
 
 
@@ -46,7 +48,7 @@ def _observations(frame, indicator_id, concept, unit, source_id, note):
         "breakdown": "", "breakdown_value": "", "value": frame.OBS_VALUE.values, "unit": unit,
         "source_id": source_id, "is_estimate": frame.OBS_FLAG.eq("e").values,
         "note": (note + flags.map(lambda f: f" Eurostat flag: {f}." if f else "")).values,
-        "flag": "",
+        "flag": frame.OBS_FLAG.map(lambda f: BREAK_FLAG if f == "b" else "").values,
     })
 
 
@@ -62,7 +64,7 @@ def clean(born: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     merged["OBS_FLAG"] = merged.OBS_FLAG.where(merged.OBS_FLAG != "", merged.OBS_FLAG_pop)
     share = _observations(merged, "foreign_born_share", "foreign_born", "percent", "eurostat_urb_cpopcb",
                           "COMPUTED from Eurostat: DE2009V foreign-born / DE1001V population, same code and year.")
-    share["flag"] = "computed"
+    share["flag"] = ("computed " + share["flag"]).str.strip()
     parts.append(share)
     return pd.concat(parts, ignore_index=True)[OBSERVATION_COLUMNS]
 
@@ -78,6 +80,7 @@ def check(obs: pd.DataFrame) -> None:
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     obs = clean(*load(raw_dir))
     check(obs)
+    obs = conventions.finish(obs, "eurostat")
     path = out_dir / "observations_eurostat.csv"
     obs.sort_values(["city_id", "indicator_id", "year"]).to_csv(path, index=False, lineterminator="\n")
     return [path]

@@ -77,6 +77,9 @@ def check(observations: pd.DataFrame) -> None:
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations = clean(load(raw_dir))
     check(observations)
+    from analytics.harmonise import conventions
+
+    observations = conventions.finish(observations, "grenoble")
     path = out_dir / "observations_grenoble.csv"
     observations.to_csv(path, index=False, lineterminator="\n")
     return [path]

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import catalog
+from analytics.harmonise import conventions
 from analytics.harmonise._common import raw_file, require
 from analytics.harmonise.curated import (
     APPROXIMATE_PATTERN, EXPECTED_COLUMNS, OBSERVATION_COLUMNS, SOURCE_COLUMNS, cited_licence, classify_source_type,
@@ -37,7 +38,7 @@ SECONDARY_NOTE = "[Official figure read on a secondary page: {publisher}.]"
 # Pinned from the README table: (city, indicator) -> number of rows.
 EXPECTED_ROWS = {
     ("vienna", "foreign_citizens_share"): 22, ("vienna", "foreign_born_share"): 22,
-    ("vienna", "foreign_origin_share"): 22, ("vienna", "migration_background_share"): 16,
+    ("vienna", "foreign_origin_share"): 22, ("vienna", "migration_background_share"): 15,  # 16 in the file; 2023 (carried forward) dropped: correction c3-04
     ("vienna", "foreign_citizens"): 1, ("vienna", "nationals"): 1, ("vienna", "foreign_origin"): 1,
     ("madrid", "foreign_citizens"): 4, ("madrid", "nationals"): 4, ("lyon", "population_total"): 3,
     ("lisbon", "population_total"): 1, ("tangier", "foreign_citizens_share_of_national_total"): 1,
@@ -116,6 +117,7 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame) -> None:
     require(counts == EXPECTED_ROWS, f"official_series: rows per city and indicator {counts} != {EXPECTED_ROWS}")
     key = ["city_id", "indicator_id", "year", "geo_unit", "breakdown", "breakdown_value", "source_id"]
     require(not observations.duplicated(key).any(), "official_series: duplicate observation key")
+    require(observations.territory_id.notna().all(), "official_series: an observation without territory_id")
     share = observations.unit == "percent"
     require(observations.loc[share, "value"].between(0, 100).all(), "official_series: a share outside 0..100")
     require((observations.value >= 0).all(), "official_series: negative value")
@@ -127,6 +129,7 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame) -> None:
 
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations, sources = clean(load(raw_dir))
+    observations = conventions.finish(observations, "official_series")
     check(observations, sources)
     paths = [out_dir / "observations_official.csv", out_dir / "sources_official.csv"]
     for frame, path in zip((observations, sources), paths):

@@ -102,6 +102,10 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame, excluded: pd.DataFr
 def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     observations, sources, excluded = clean(load(raw_dir))
     check(observations, sources, excluded)
+    from analytics.harmonise import conventions
+
+    observations = conventions.finish(observations, "phase2")
+    sources = conventions.finish_sources(sources, "phase2")
     paths = [out_dir / "observations_phase2.csv", out_dir / "sources_phase2.csv", out_dir / "excluded_phase2.csv"]
     for frame, path in zip((observations, sources, excluded), paths):
         frame.to_csv(path, index=False, lineterminator="\n")

@@ -129,6 +129,9 @@ def run(raw_dir: Path, out_dir: Path) -> list[Path]:
     curated_observations = curated.clean(curated.load(raw_dir))[0]
     observations, counts, sources, excluded = clean(load(raw_dir), curated_observations)
     check(observations, counts, sources, excluded)
+    from analytics.harmonise import conventions
+
+    observations = conventions.finish(observations, "publications")
     paths = [out_dir / "observations_publications.csv", out_dir / "area_counts_publications.csv",
              out_dir / "sources_publications.csv", out_dir / "excluded_publications.csv"]
     for frame, path in zip((observations, counts, sources, excluded), paths):

@@ -35,8 +35,10 @@ def hostile_db(tmp_path_factory, built_db):
         writer = csv.writer(handle)
         writer.writerow(["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level", "source_id", "source_title",
                          "publisher", "source_url", "source_type", "is_estimate", "note"])
-        writer.writerow(["vienna", "foreign_citizens_share", "2025", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
-                         TITLE, PUBLISHER, URL, "city_administration", "false", "[n](http://evil.example)"])
+        # the newest official figure of Vienna's headline (ties with Statistik Austria's 1 January 2026 release of
+        # issue 20 are broken by source id: "hostile-src" first), so that every page shows its hostile texts
+        writer.writerow(["vienna", "foreign_citizens_share", "2026", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
+                         TITLE, PUBLISHER, URL, "official_statistics", "false", "[n](http://evil.example)"])
     ingest_file(path, target_db=db, harmonised=harmonised)
     return db
 

@@ -28,8 +28,8 @@ def _value(con, city, indicator, year, origin_file, source_id=None):
     ("lisbon", 2011, "foreign_citizens", 31_833, "lisbon_ine_census2011_q605"),
     ("turin", 2011, "population_total", 870_419, "turin_sei_census2011"),
     ("turin", 2011, "foreign_citizens", 110_361, "turin_sei_census2011"),
-    ("turin", 2021, "population_total", 848_748, "turin_sei_census2021"),
-    ("turin", 2021, "foreign_citizens", 124_585, "turin_sei_census2021"),
+    ("turin", 2022, "population_total", 848_748, "turin_sei_census2021"),  # census at 31 Dec 2021 = 1 Jan 2022 (c3-02)
+    ("turin", 2022, "foreign_citizens", 124_585, "turin_sei_census2021"),  # census at 31 Dec 2021 = 1 Jan 2022 (c3-02)
 ])
 def test_derived_totals_reproduce_provenance_totals(con, city, year, indicator, expected, source_id):
     assert _value(con, city, indicator, year, DERIVED, source_id) == pytest.approx(expected, abs=0.5)
@@ -60,7 +60,8 @@ def test_vienna_district_sums_reproduce_the_official_origin_share_series(con):
 def test_vienna_herkunft_is_foreign_origin_not_foreign_citizens(con):
     rows = con.execute("""SELECT DISTINCT indicator_id, concept FROM observations
                           WHERE source_id='vienna_ma23_population_origin' ORDER BY 1""").fetchall()
-    assert rows == [("foreign_origin", "migration_background"), ("foreign_origin_share", "migration_background"),
+    # the register's "Herkunft" has a concept of its own, not the survey's migration background (c3-08)
+    assert rows == [("foreign_origin", "foreign_origin"), ("foreign_origin_share", "foreign_origin"),
                     ("population_total", "total")]
 
 
@@ -92,7 +93,7 @@ def test_vienna_official_values_pinned(con):
     assert _value(con, "vienna", "foreign_citizens", 2023, OFFICIAL) == 678_866
     mb = con.execute("""SELECT min(year), max(year), count(*) FROM observations WHERE city_id='vienna'
                         AND indicator_id='migration_background_share' AND origin_file=?""", [OFFICIAL]).fetchone()
-    assert mb == (2008, 2023, 16)
+    assert mb == (2008, 2022, 15)  # the 2023 row carried the 2022 survey value forward: removed (c3-04)
 
 
 def test_madrid_register_counts_2019_to_2023(con):

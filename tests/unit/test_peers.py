@@ -33,7 +33,7 @@ def tiny():
         ("refugees", "Refugees", "persons", "other")])
     rows = [_obs(c, "population_total", "total", y, v, "persons") for c, (v, y) in POPULATION.items()]
     rows += [_obs(c, "foreign_citizens_share", "foreign_citizenship", y, v, "percent") for c, (v, y) in SHARE.items()]
-    con.executemany(f"INSERT INTO observations VALUES ({', '.join('?' * 15)})", rows)
+    con.executemany(f"INSERT INTO observations VALUES ({', '.join('?' * 15)}, NULL)", rows)
     context = []
     for iso, (unhcr, unrwa, pop) in NATIONAL.items():
         context += [(iso, "refugees_unhcr", 2022, "total", unhcr), (iso, "population_worldbank", 2022, "total", pop)]
@@ -77,7 +77,7 @@ def test_hand_checked_distances(tiny):
 
 def test_city_refugee_shares_are_used_when_both_cities_have_them(tiny):
     # a: 50,000 refugees / 1,000,000 = 5 %; b: 1,000 / 100,000 = 1 % (2021 vs population 2020: gap 1 <= 2)
-    tiny.executemany(f"INSERT INTO observations VALUES ({', '.join('?' * 15)})",
+    tiny.executemany(f"INSERT INTO observations VALUES ({', '.join('?' * 15)}, NULL)",
                      [_obs("a", "refugees", "other", 2020, 50_000, "persons"), _obs("b", "refugees", "other", 2021, 1_000, "persons")])
     out = peers.peer_cities(tiny, "a", k=None).set_index("city_id")
     assert out.loc["b", "refugee_share_basis_ref"] == "city:refugees/population_total:municipality"
