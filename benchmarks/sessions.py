@@ -13,6 +13,10 @@ the label in a list), found by the widget's key (``w:<page>:<param>:...``, ui/wi
 "Same numbers": a SHA-256 of every plotly chart's spec and every metric's value after each
 step, compared across sessions.
 
+Data versions (``watch``: the version strings to look for): each step records which of them
+appear in its charts (every chart's source line names the data version), captions and text,
+so a test can check that no page shows two versions (tests/e2e/test_proxy.py).
+
 Through a proxy (``affinity=True``, deploy/): a session first GETs the page as a browser does,
 keeps the affinity cookie nginx sets (and the ``X-MC2CM-Replica`` header naming the replica),
 and opens its websocket with that cookie. If the websocket drops (a replica killed), the
@@ -41,8 +45,10 @@ SESSION_FILTERS = {
 class Session:
     """One Streamlit session over a websocket."""
 
-    def __init__(self, port: int, affinity: bool = False):
+    def __init__(self, port: int, affinity: bool = False, watch: tuple[str, ...] = ()):
         self.port = port
+        self.watch = tuple(watch)
+        self.last_versions: tuple[str, ...] = ()  # the watched strings the last rendered step showed
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
         self.ws = None
         self.widgets: dict[str, object] = {}  # widget id -> element proto (last run)
@@ -93,7 +99,7 @@ class Session:
             msg.rerun_script.widget_states.widgets.extend(widget_states)
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        digest, exceptions, widgets = hashlib.sha256(), 0, {}
+        digest, exceptions, widgets, seen = hashlib.sha256(), 0, {}, set()
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
             fwd = ForwardMsg()
@@ -104,8 +110,12 @@ class Session:
                 what = element.WhichOneof("type")
                 if what == "plotly_chart":
                     digest.update(element.plotly_chart.spec.encode())
+                    seen.update(v for v in self.watch if v in element.plotly_chart.spec)
                 elif what == "metric":
                     digest.update(element.metric.body.encode())
+                elif what in ("markdown", "code") and self.watch:
+                    text = element.markdown.body if what == "markdown" else element.code.code_text
+                    seen.update(v for v in self.watch if v in text)
                 elif what == "exception":
                     exceptions += 1
                     self.last_exception = f"{element.exception.type}: {element.exception.message}"[:300]
@@ -119,6 +129,7 @@ class Session:
                 if fwd.script_finished in (0, 1, 3):
                     break
         self.widgets = widgets
+        self.last_versions = tuple(sorted(seen))
         return (time.perf_counter() - start) * 1000, digest.hexdigest()[:16], exceptions
 
     def changed(self, key: str, kind: str, step: int):
@@ -205,25 +216,30 @@ async def _step(session: Session, page: str, change, timeout: float, reconnects:
 
 
 async def session_loop(port: int, pages, timeout: float, index: int, affinity: bool = False, on_step=None,
-                       reconnect_s: float = 60):
+                       reconnect_s: float = 60, watch: tuple[str, ...] = ()):
     """One session over ``pages``: load each, then change its filter. Returns steps, errors and
-    the session's record (replicas it was served by, reconnections)."""
-    steps, errors, reconnects = [], [], []
-    session = Session(port, affinity=affinity)
+    the session's record (replicas it was served by, reconnections; with ``watch``, per step:
+    page, step, the watched versions shown, digest, wall-clock start and end)."""
+    steps, errors, reconnects, shown = [], [], [], []
+    session = Session(port, affinity=affinity, watch=watch)
     try:
         await session.open()
         for page in pages:
             try:
+                began = time.time()
                 ms, digest, exc = await _step(session, page, None, timeout, reconnects, reconnect_s)
                 steps.append((page, "load", ms, digest))
+                shown.append((page, "load", session.last_versions, digest, began, time.time()))
                 if exc:
                     errors.append(f"session {index} {page}: {exc} exception(s): {session.last_exception}")
                 if on_step is not None:
                     await on_step(index, page)
                 if page in SESSION_FILTERS:
                     key, kind = SESSION_FILTERS[page]
+                    began = time.time()
                     ms, digest, exc = await _step(session, page, (key, kind), timeout, reconnects, reconnect_s)
                     steps.append((page, "filter", ms, digest))
+                    shown.append((page, "filter", session.last_versions, digest, began, time.time()))
                     if exc:
                         errors.append(f"session {index} {page} filter: {exc} exception(s)")
             except Exception as error:  # noqa: BLE001 - recorded, the loop goes on
@@ -234,20 +250,22 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
         await session.close()
     return steps, errors, {"replicas": session.replicas_seen, "reconnects": reconnects,
                            "digests": {f"{page}/{step}": digest for page, step, _, digest in steps},
-                           "errors": len(errors), "steps": len(steps)}
+                           "errors": len(errors), "steps": len(steps), "shown": shown}
 
 
-async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None):
+async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None,
+                              watch: tuple[str, ...] = ()):
     """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict.
 
     ``port``: one server, or a list of ports of replicas (session ``i`` on ``ports[i % len]``:
     what a load balancer with sticky sessions does, docs/scaling.md), or with ``affinity`` the
     port of the nginx proxy (deploy/), which spreads the sessions by its cookie. ``on_step``:
-    an async callback ``(session index, page)`` after each page load (the fault tests)."""
+    an async callback ``(session index, page)`` after each page load (the fault tests).
+    ``watch``: data version strings recorded per step (each session's ``shown``)."""
     ports = list(port) if isinstance(port, (list, tuple)) else [port]
     start = time.perf_counter()
-    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step)
-                                     for i in range(n)))
+    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step,
+                                                  watch=watch) for i in range(n)))
     wall = time.perf_counter() - start
     times, errors, digests, sessions = [], [], {}, []
     for i, (steps, errs, record) in enumerate(results):
