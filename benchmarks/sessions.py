@@ -177,6 +177,8 @@ def _dropped(error: Exception) -> bool:
     """The connection was lost (the replica died or restarted), not a slow or failed page."""
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+    if isinstance(error, TimeoutError):  # a slow page (TimeoutError is an OSError): not a lost connection
+        return False
     return isinstance(error, (ConnectionClosed, InvalidStatus, OSError, EOFError))
 
 
@@ -216,18 +218,33 @@ async def _step(session: Session, page: str, change, timeout: float, reconnects:
 
 
 async def session_loop(port: int, pages, timeout: float, index: int, affinity: bool = False, on_step=None,
-                       reconnect_s: float = 60, watch: tuple[str, ...] = ()):
+                       reconnect_s: float = 60, watch: tuple[str, ...] = (), deadline: float | None = None):
     """One session over ``pages``: load each, then change its filter. Returns steps, errors and
     the session's record (replicas it was served by, reconnections; with ``watch``, per step:
-    page, step, the watched versions shown, digest, wall-clock start and end)."""
-    steps, errors, reconnects, shown = [], [], [], []
+    page, step, the watched versions shown, digest, wall-clock start and end).
+
+    ``deadline`` (``time.monotonic()``): no page is asked for after it, and a page still being
+    computed then is abandoned; such steps are counted in the record's ``cut`` (with how long
+    they had waited, in ``cut_ms``), not as errors: a bound on a benchmark row's duration."""
+    steps, errors, reconnects, shown, cut_ms = [], [], [], [], []
     session = Session(port, affinity=affinity, watch=watch)
+    planned = sum(2 if page in SESSION_FILTERS else 1 for page in pages)
+    opened_at = time.perf_counter()
+    open_ms = None
+
+    def bounded(step_timeout):
+        return step_timeout if deadline is None else max(0.1, min(step_timeout, deadline - time.monotonic()))
+
     try:
         await session.open()
+        open_ms = (time.perf_counter() - opened_at) * 1000
         for page in pages:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            began_perf = time.perf_counter()
             try:
                 began = time.time()
-                ms, digest, exc = await _step(session, page, None, timeout, reconnects, reconnect_s)
+                ms, digest, exc = await _step(session, page, None, bounded(timeout), reconnects, reconnect_s)
                 steps.append((page, "load", ms, digest))
                 shown.append((page, "load", session.last_versions, digest, began, time.time()))
                 if exc:
@@ -236,13 +253,18 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
                     await on_step(index, page)
                 if page in SESSION_FILTERS:
                     key, kind = SESSION_FILTERS[page]
-                    began = time.time()
-                    ms, digest, exc = await _step(session, page, (key, kind), timeout, reconnects, reconnect_s)
+                    if deadline is not None and time.monotonic() >= deadline:
+                        break
+                    began, began_perf = time.time(), time.perf_counter()
+                    ms, digest, exc = await _step(session, page, (key, kind), bounded(timeout), reconnects, reconnect_s)
                     steps.append((page, "filter", ms, digest))
                     shown.append((page, "filter", session.last_versions, digest, began, time.time()))
                     if exc:
                         errors.append(f"session {index} {page} filter: {exc} exception(s)")
             except Exception as error:  # noqa: BLE001 - recorded, the loop goes on
+                if deadline is not None and time.monotonic() >= deadline - 0.05 and isinstance(error, asyncio.TimeoutError):
+                    cut_ms.append((time.perf_counter() - began_perf) * 1000)  # abandoned at the row's bound
+                    break
                 errors.append(f"session {index} {page}: {type(error).__name__}: {str(error)[:200]}")
     except Exception as error:  # noqa: BLE001
         errors.append(f"session {index}: {type(error).__name__}: {str(error)[:200]}")
@@ -250,22 +272,26 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
         await session.close()
     return steps, errors, {"replicas": session.replicas_seen, "reconnects": reconnects,
                            "digests": {f"{page}/{step}": digest for page, step, _, digest in steps},
-                           "errors": len(errors), "steps": len(steps), "shown": shown}
+                           "errors": len(errors), "steps": len(steps), "shown": shown, "planned": planned,
+                           "cut": planned - len(steps) if deadline is not None and not errors else 0,
+                           "cut_ms": cut_ms, "open_ms": open_ms, "first_ms": steps[0][2] if steps else None}
 
 
 async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None,
-                              watch: tuple[str, ...] = ()):
+                              watch: tuple[str, ...] = (), deadline: float | None = None):
     """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict.
 
     ``port``: one server, or a list of ports of replicas (session ``i`` on ``ports[i % len]``:
     what a load balancer with sticky sessions does, docs/scaling.md), or with ``affinity`` the
     port of the nginx proxy (deploy/), which spreads the sessions by its cookie. ``on_step``:
     an async callback ``(session index, page)`` after each page load (the fault tests).
-    ``watch``: data version strings recorded per step (each session's ``shown``)."""
+    ``watch``: data version strings recorded per step (each session's ``shown``). ``deadline``:
+    ``time.monotonic()`` after which no step starts and steps in flight are abandoned (counted in
+    ``cut``; the digests are then compared over the sessions that got that far)."""
     ports = list(port) if isinstance(port, (list, tuple)) else [port]
     start = time.perf_counter()
     results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step,
-                                                  watch=watch) for i in range(n)))
+                                                  watch=watch, deadline=deadline) for i in range(n)))
     wall = time.perf_counter() - start
     times, errors, digests, sessions = [], [], {}, []
     for i, (steps, errs, record) in enumerate(results):
@@ -275,6 +301,8 @@ async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinit
             times.append(ms)
             digests.setdefault((page, step), {})[i] = digest
     differing = {f"{k[0]}/{k[1]}": len(set(v.values())) for k, v in digests.items() if len(set(v.values())) > 1}
-    identical = not differing and all(len(v) == n for v in digests.values()) and bool(digests)
-    return {"times": times, "errors": errors, "identical": identical, "differing": differing,
+    identical = not differing and (deadline is not None or all(len(v) == n for v in digests.values())) and bool(digests)
+    return {"cut": sum(s["cut"] for s in sessions), "cut_ms": [ms for s in sessions for ms in s["cut_ms"]],
+            "open_ms": [s["open_ms"] for s in sessions if s["open_ms"] is not None],
+            "times": times, "errors": errors, "identical": identical, "differing": differing,
             "steps_compared": len(digests), "wall_s": wall, "sessions": sessions}
