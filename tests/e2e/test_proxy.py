@@ -145,7 +145,8 @@ def _reference(port, versions):
     from benchmarks.sessions import concurrent_sessions
 
     result = _run(concurrent_sessions(port, 2, SWAP_PAGES, timeout=90, affinity=True, watch=versions))
-    assert result["errors"] == [] and result["identical"], (result["errors"][:3], result["differing"])
+    assert result["errors"] == [], result["errors"][:3]
+    assert result["identical"], f"the two sessions (one per replica) saw different numbers: {result['differing']}"
     return [digest for _, _, _, digest, _, _ in result["sessions"][0]["shown"]]
 
 
@@ -177,7 +178,8 @@ def test_new_data_version_while_serving_no_page_mixes_versions(swapping):
 
     served, old, new = swapping["deployment"], swapping["old"], swapping["new"]
     versions = (old, new)
-    reference = {old: _reference(served.port, versions)}
+    # No warm-up pass before the swap: caches are cold, so queries are running on the replicas'
+    # connections when the file is swapped (the condition of the earlier flaky failure).
     loads, swapped, polls = [0], [], []
 
     async def on_step(index, page):
@@ -196,15 +198,19 @@ def test_new_data_version_while_serving_no_page_mixes_versions(swapping):
     result, took = _run(load())
     assert swapped, "the file was not swapped"
     took = dict(zip(served.replica_ports, took))
-    reference[new] = _reference(served.port, versions)
+    after = _reference(served.port, versions)  # a quiet pass on the new version
     assert result["errors"] == [], result["errors"][:5]
     steps = [step for session in result["sessions"] for step in session["shown"]]
     assert len(steps) == SWAP_SESSIONS * 2 * len(SWAP_PAGES)
     mixed = [(p, s, shown) for p, s, shown, _, _, _ in steps if len(shown) != 1]
     assert not mixed, mixed[:5]  # each page names one version, never both (nor none)
-    wrong = [(i, p, s, shown) for session in result["sessions"] for i, (p, s, shown, digest, _, _)
-             in enumerate(session["shown"]) if digest != reference[shown[0]][i]]
-    assert not wrong, wrong[:5]  # and its numbers are that version's
+    by_step: dict = {}
+    for session in result["sessions"]:
+        for i, (p, s, shown, digest, _, _) in enumerate(session["shown"]):
+            by_step.setdefault((i, shown[0]), set()).add(digest)
+    wrong = {key: len(digests) for key, digests in by_step.items()
+             if len(digests) > 1 or (key[1] == new and digests != {after[key[0]]})}
+    assert not wrong, wrong  # a step shows one set of numbers per version: the new one's as in a quiet pass
     shown_new = [(start, end) for _, _, shown, _, start, end in steps if shown == (new,)]
     stale = [(round(start - swapped[0], 2), p, s) for p, s, shown, _, start, _ in steps
              if shown == (old,) and start > swapped[0]]
