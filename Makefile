@@ -6,6 +6,7 @@ DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
 REPLICAS   ?= 2
 SERVE_PORT ?= 8080
+BENCH_PORTS ?= 8080-8089
 
 .PHONY: run serve test test-fast mutation data build bench bench-proxy e2e-deps clean
 
@@ -59,10 +60,10 @@ bench: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.briefs > benchmarks/briefs_1x.txt && cat benchmarks/briefs_1x.txt
 	$(MAKE) bench-proxy
 
-## bench-proxy: 50/100/200 websocket sessions through nginx on 1/2/4 replicas (deploy/; each row <= 60 s,
-## ~12 min): p50/p95 time to a rendered page, errors, server RSS, load average: benchmarks/proxy.json, README.md
+## bench-proxy: 50/100/200 websocket sessions through nginx on 1/2/4 replicas (deploy/, free ports in BENCH_PORTS;
+## each row <= 60 s, ~12 min): p50/p95 time to a rendered page, errors, server RSS, load average: benchmarks/proxy.json, README.md
 bench-proxy: $(VENV)/.installed $(DB) e2e-deps
-	MC2CM_DB=$(DB) $(PY) -m benchmarks.proxy --port $(SERVE_PORT)
+	MC2CM_DB=$(DB) $(PY) -m benchmarks.proxy --ports $(BENCH_PORTS)
 
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core

@@ -19,7 +19,7 @@ Reported per row (benchmarks/proxy.json and the README's speed section):
   the largest replica;
 - the 1-minute load average before and after the row, and the CPU count.
 
-    python -m benchmarks.proxy --port 8523               # nginx on 8523, replicas on 8524..8527
+    python -m benchmarks.proxy --ports 8523-8532         # nginx and the replicas on free ports in this range
     python -m benchmarks.proxy --replicas 2 --sessions 100 --row-s 60
 """
 from __future__ import annotations
@@ -61,6 +61,21 @@ class RSS:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) used so far by the replicas and nginx."""
+        total = 0.0
+        try:
+            processes = self.root.children(recursive=True)
+        except Exception:  # noqa: BLE001
+            return 0.0
+        for proc in processes:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except Exception:  # noqa: BLE001
+                continue
+        return total
+
     def now(self) -> tuple[float, float]:
         total, largest = 0, 0
         try:
@@ -85,10 +100,12 @@ class RSS:
 
     def __enter__(self):
         self.peak_total_mb, self.peak_replica_mb = self.now()
+        self.cpu_start, self.cpu_used_s = self.cpu_s(), 0.0
         self._thread.start()
         return self
 
     def __exit__(self, *exc):
+        self.cpu_used_s = self.cpu_s() - self.cpu_start
         self._stop.set()
         self._thread.join(5)
 
@@ -111,12 +128,22 @@ def summarise(result: dict, n: int, replicas: int, row_s: float, rss: RSS, load_
         "sessions_per_replica": dict(sorted(spread.items())),
         "peak_rss_mb": round(rss.peak_total_mb), "peak_replica_rss_mb": round(rss.peak_replica_mb),
         "load_avg_1m_before": round(load_before, 2), "load_avg_1m_after": round(load_after, 2),
+        # CPU the deployment got: a 2-core machine gives at most 2 CPU seconds per second of wall time
+        "server_cpu_s": round(rss.cpu_used_s, 1),
+        "server_cores_used": round(rss.cpu_used_s / result["wall_s"], 2) if result["wall_s"] else None,
+        "server_cpu_ms_per_step": round(rss.cpu_used_s * 1000 / len(times)) if times else None,
     }
     return row
 
 
 def _fmt_s(ms):
     return "" if ms is None else f"{ms / 1000:.2f} s"
+
+
+def _cores(row) -> str:
+    if row.get("server_cores_used") is None:
+        return ""
+    return f"{row['server_cores_used']:.2f}, {row['server_cpu_ms_per_step']} ms"
 
 
 def table(rows: list[dict], meta: dict) -> str:
@@ -127,13 +154,14 @@ def table(rows: list[dict], meta: dict) -> str:
              "The machine was shared with other work: load average per row. Every figure: `benchmarks/proxy.json`.",
              "",
              "| sessions | replicas | p50 | p95 | p95 first page | steps rendered / planned (cut) | errors | same numbers | "
-             "peak RSS (largest replica) | load avg 1 min before → after |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "peak RSS (largest replica) | server CPU: cores got, ms per step | load avg 1 min before → after |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['sessions']} | {r['replicas']} | {_fmt_s(r['p50_ms'])} | {_fmt_s(r['p95_ms'])} | "
                      f"{_fmt_s(r['first_page_p95_ms'])} | {r['steps_rendered']} / {r['steps_planned']} ({r['steps_cut']}) | "
                      f"{r['errors']} | {'yes' if r['identical_numbers'] else 'no'} | {r['peak_rss_mb']} MB "
-                     f"({r['peak_replica_rss_mb']} MB) | {r['load_avg_1m_before']:.1f} → {r['load_avg_1m_after']:.1f} |")
+                     f"({r['peak_replica_rss_mb']} MB) | {_cores(r)} | "
+                     f"{r['load_avg_1m_before']:.1f} → {r['load_avg_1m_after']:.1f} |")
     target = meta.get("target")
     if target:
         lines += ["", target["verdict"]]
@@ -163,14 +191,18 @@ def write_readme(rows, meta, readme: Path = ROOT / "README.md") -> None:
     readme.write_text(before + TABLE_START + "\n" + table(rows, meta) + "\n" + TABLE_END + after, encoding="utf-8")
 
 
-def bench(db: str, port: int, replica_counts, session_counts, row_s: float, run_root: Path, timeout: float = 60):
+def bench(db: str, ports: tuple[int, int], replica_counts, session_counts, row_s: float, run_root: Path,
+          timeout: float = 60):
+    """``ports``: the (first, last) localhost ports nginx and the replicas may use; each deployment
+    takes the free ones in that range when it starts (nginx the lowest)."""
     from benchmarks.sessions import concurrent_sessions
-    from deploy.serve import Deployment
+    from deploy.serve import Deployment, free_ports_in
 
     rows = []
     for replicas in replica_counts:
         run_dir = run_root / f"replicas-{replicas}"
-        deployment = Deployment(run_dir, replicas, db, port=port, replica_base=port + 1,
+        port, *replica_ports = free_ports_in(*ports, replicas + 1)
+        deployment = Deployment(run_dir, replicas, db, port=port, replica_ports=replica_ports,
                                 nginx_user="root" if os.geteuid() == 0 else None)
         try:
             deployment.start(timeout=180)
@@ -193,6 +225,7 @@ def bench(db: str, port: int, replica_counts, session_counts, row_s: float, run_
                       f"{row['steps_rendered']}/{row['steps_planned']} steps ({row['steps_cut']} cut), errors {row['errors']}, "
                       f"same numbers {row['identical_numbers']}, peak RSS {row['peak_rss_mb']} MB, "
                       f"load {row['load_avg_1m_before']:.1f} -> {row['load_avg_1m_after']:.1f}, "
+                      f"server CPU {row['server_cpu_s']} s ({row['server_cores_used']} cores), "
                       f"wall {row['wall_s']:.0f} s, spread {row['sessions_per_replica']}", flush=True)
                 time.sleep(3)  # closed sessions are cleaned up before the next row
         finally:
@@ -208,7 +241,8 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default=os.environ.get("MC2CM_DB", str(ROOT / "data" / "mc2cm.duckdb")))
-    parser.add_argument("--port", type=int, default=8080, help="nginx's port; the replicas on the next ones")
+    parser.add_argument("--ports", default="8080-8089",
+                        help="the localhost port range nginx and the replicas may use (the free ones are taken)")
     parser.add_argument("--replicas", nargs="+", type=int, default=[1, 2, 4])
     parser.add_argument("--sessions", nargs="+", type=int, default=[50, 100, 200])
     parser.add_argument("--row-s", type=float, default=60.0, help="bound on each row's duration (seconds)")
@@ -220,7 +254,11 @@ def main(argv=None) -> int:
         print(f"missing Debian packages: {' '.join(missing_tools())} (make e2e-deps as root)", file=sys.stderr)
         return 2
     db = str(Path(args.db).resolve())
-    rows = bench(db, args.port, args.replicas, args.sessions, args.row_s, Path(args.run_dir))
+    first, _, last = args.ports.partition("-")
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))  # stop the deployment too
+    rows = bench(db, (int(first), int(last or first)), args.replicas, args.sessions, args.row_s, Path(args.run_dir))
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
             "row_bound_s": args.row_s, "pages": PAGES, "python": platform.python_version(),
             "duckdb": duckdb.__version__, "streamlit": streamlit.__version__, "database": Path(db).name,

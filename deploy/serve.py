@@ -129,6 +129,15 @@ def ports_in_use(ports: list[int], host: str = "127.0.0.1") -> list[int]:
     return taken
 
 
+def free_ports_in(first: int, last: int, count: int) -> list[int]:
+    """``count`` ports between ``first`` and ``last`` (inclusive) that nothing listens on now, lowest
+    first (a machine shared with other servers: take what is free in the range one was given)."""
+    free = [p for p in range(first, last + 1) if not ports_in_use([p])]
+    if len(free) < count:
+        raise RuntimeError(f"only {len(free)} free ports in {first}-{last} ({free}), {count} needed")
+    return free[:count]
+
+
 class Deployment:
     """supervisord + nginx + N replicas on localhost ports, in ``run_dir``.
 
@@ -137,12 +146,17 @@ class Deployment:
     kept inside a given port range (``make serve``: nginx on ``PORT``, replicas on the next N)."""
 
     def __init__(self, run_dir: Path, replicas: int, db: str, port: int | None = None, parquet_dir: str | None = None,
-                 nginx_user: str | None = None, listen: str | None = None, replica_base: int | None = None):
+                 nginx_user: str | None = None, listen: str | None = None, replica_base: int | None = None,
+                 replica_ports: list[int] | None = None):
         self.run_dir = Path(run_dir).resolve()
         self.port = port or free_port()
-        self.replica_ports = ([replica_base + i for i in range(replicas)] if replica_base
-                              else [free_port() for _ in range(replicas)])
-        taken = ports_in_use([self.port, *self.replica_ports]) if (port or replica_base) else []
+        if replica_ports:
+            self.replica_ports = list(replica_ports)[:replicas]
+        elif replica_base:
+            self.replica_ports = [replica_base + i for i in range(replicas)]
+        else:
+            self.replica_ports = [free_port() for _ in range(replicas)]
+        taken = ports_in_use([self.port, *self.replica_ports]) if (port or replica_base or replica_ports) else []
         if taken:
             raise RuntimeError(f"ports already in use on 127.0.0.1: {taken}; choose others (--port, --replica-base)")
         self.conf = render(self.run_dir, self.replica_ports, listen or f"127.0.0.1:{self.port}", db, parquet_dir, nginx_user)

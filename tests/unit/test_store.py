@@ -230,6 +230,16 @@ def test_parquet_directory_matches_duckdb_file(stores):
     _equivalent(stores)
 
 
+def test_isolated_file_store_matches_duckdb_file(stores, built_db):
+    """The DuckDB file as the app opens it (``isolated=True``: attached in an instance of its own,
+    one view per table; ui/data.py) gives the same results as the file opened directly."""
+    isolated = open_store(built_db, isolated=True)
+    try:
+        _equivalent({"duckdb_file": stores["duckdb_file"], "duckdb_file_isolated": isolated})
+    finally:
+        isolated.close()
+
+
 def test_parquet_directory_over_http_matches_duckdb_file(stores, http_store, parquet_url):
     """The same directory served by nginx over HTTP (range requests), opened by URL."""
     assert store_kind(parquet_url) == "remote_parquet"
