@@ -192,16 +192,22 @@ def write_readme(rows, meta, readme: Path = ROOT / "README.md") -> None:
 
 
 def bench(db: str, ports: tuple[int, int], replica_counts, session_counts, row_s: float, run_root: Path,
-          timeout: float = 60):
+          timeout: float = 60, on_row=None):
     """``ports``: the (first, last) localhost ports nginx and the replicas may use; each deployment
-    takes the free ones in that range when it starts (nginx the lowest)."""
+    takes the free ones in that range when it starts (nginx the lowest); a replica count without
+    enough free ports is skipped and said so. ``on_row(rows)``: called after every row (the
+    results are saved as they come)."""
     from benchmarks.sessions import concurrent_sessions
     from deploy.serve import Deployment, free_ports_in
 
     rows = []
     for replicas in replica_counts:
         run_dir = run_root / f"replicas-{replicas}"
-        port, *replica_ports = free_ports_in(*ports, replicas + 1)
+        try:
+            port, *replica_ports = free_ports_in(*ports, replicas + 1)
+        except RuntimeError as error:  # a shared machine: other servers in the range
+            print(f"{replicas} replica(s) not run: {error}", flush=True)
+            continue
         deployment = Deployment(run_dir, replicas, db, port=port, replica_ports=replica_ports,
                                 nginx_user="root" if os.geteuid() == 0 else None)
         try:
@@ -220,6 +226,8 @@ def bench(db: str, ports: tuple[int, int], replica_counts, session_counts, row_s
                                                              deadline=deadline))
                 row = summarise(result, n, replicas, row_s, rss, load_before, os.getloadavg()[0])
                 rows.append(row)
+                if on_row is not None:
+                    on_row(rows)
                 print(f"{n:>4} sessions, {replicas} replica(s): p50 {_fmt_s(row['p50_ms'])}, p95 {_fmt_s(row['p95_ms'])} "
                       f"(with cut {_fmt_s(row['p95_with_cut_ms'])}), first page p95 {_fmt_s(row['first_page_p95_ms'])}, "
                       f"{row['steps_rendered']}/{row['steps_planned']} steps ({row['steps_cut']} cut), errors {row['errors']}, "
@@ -258,15 +266,20 @@ def main(argv=None) -> int:
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))  # stop the deployment too
-    rows = bench(db, (int(first), int(last or first)), args.replicas, args.sessions, args.row_s, Path(args.run_dir))
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
             "row_bound_s": args.row_s, "pages": PAGES, "python": platform.python_version(),
             "duckdb": duckdb.__version__, "streamlit": streamlit.__version__, "database": Path(db).name,
             "command": "python -m benchmarks.proxy " + " ".join(argv if argv is not None else sys.argv[1:])}
-    meta["target"] = verdict(rows)
-    Path(args.out).write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n", encoding="utf-8")
-    if not args.no_readme:
-        write_readme(rows, meta)
+
+    def save(rows):
+        meta["target"] = verdict(rows)
+        Path(args.out).write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+        if not args.no_readme:
+            write_readme(rows, meta)
+
+    rows = bench(db, (int(first), int(last or first)), args.replicas, args.sessions, args.row_s, Path(args.run_dir),
+                 on_row=save)
+    save(rows)
     print(meta["target"].get("verdict", ""))
     return 0
 
