@@ -4,8 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DB     ?= $(or $(MC2CM_DB),data/mc2cm.duckdb)
 PORT   ?= 8501
+REPLICAS   ?= 2
+SERVE_PORT ?= 8080
+BENCH_PORTS ?= 8080-8089
 
-.PHONY: run test test-fast mutation data build bench e2e-deps clean
+.PHONY: run serve test test-fast mutation data build bench bench-proxy e2e-deps clean
 
 # requirements.txt is generated from pyproject.toml; requirements.lock pins every transitive version
 # (python tests/packaging/requirements.py --write / --lock).
@@ -21,6 +24,11 @@ $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/
 ## run: set up the environment, build the database if needed, serve the app and its API (/api/v1) on localhost, one port
 run: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m streamlit run serve.py --server.address 127.0.0.1 --server.port $(PORT)
+
+## serve: REPLICAS app processes (default 2) behind nginx under supervisord, which restarts any that dies;
+## nginx on 127.0.0.1:SERVE_PORT (default 8080), the replicas on the next ports; prints the URL; Ctrl-C stops (docs/scaling.md)
+serve: $(VENV)/.installed $(DB) e2e-deps
+	MC2CM_DB=$(DB) $(PY) deploy/serve.py --replicas $(REPLICAS) --port $(SERVE_PORT)
 
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
 test: $(VENV)/.installed $(DB) e2e-deps
@@ -52,6 +60,12 @@ bench: $(VENV)/.installed $(DB) e2e-deps
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.run --scales 1 10 100 --runs 10 --page-runs 5 --concurrency 20 50
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.briefs > benchmarks/briefs_1x.txt && cat benchmarks/briefs_1x.txt
 	MC2CM_DB=$(DB) $(PY) -m benchmarks.api > benchmarks/api_1x_100x.txt && cat benchmarks/api_1x_100x.txt
+	$(MAKE) bench-proxy
+
+## bench-proxy: 50/100/200 websocket sessions through nginx on 1/2/4 replicas (deploy/, free ports in BENCH_PORTS;
+## each row <= 60 s, ~12 min): p50/p95 time to a rendered page, errors, server RSS, load average: benchmarks/proxy.json, README.md
+bench-proxy: $(VENV)/.installed $(DB) e2e-deps
+	MC2CM_DB=$(DB) $(PY) -m benchmarks.proxy --ports $(BENCH_PORTS)
 
 # System packages (Debian), installed when running as root and missing, else the command is printed:
 # chromium (end-to-end tests; kaleido draws the briefs' chart images with it), fonts-noto-core

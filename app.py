@@ -38,8 +38,9 @@ st.session_state["_pending_links"] = []
 st.session_state["_page_path"] = page.url_path or DEFAULT_PAGE
 
 # The database must be readable before any page runs: otherwise a clear page, no traceback.
+# The run is pinned to the data version current now: the whole page comes from one version.
 try:
-    ui_data.data_version()
+    ui_data.begin_run()
 except Exception:  # noqa: BLE001 - every failure to open the database gets the same page
     st.title(t("db_missing_title", language))
     st.error(t("db_missing_body", language), icon=":material/database_off:")

@@ -69,7 +69,8 @@ def store_kind(location: str) -> str:
     return "duckdb_file"
 
 
-def open_store(path: str | os.PathLike | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+def open_store(path: str | os.PathLike | None = None, read_only: bool = True,
+               isolated: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the store at ``path`` (default: env ``MC2CM_DB``) and return a DuckDB connection.
 
     Parameters
@@ -78,6 +79,9 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
         directory on object storage (``s3://...``, ``https://...``), or ``md:<database>``.
     read_only : open a DuckDB file read-only (the default; the app never writes). Parquet and
         remote stores are always read-only: asking for ``read_only=False`` raises ValueError.
+    isolated : for a DuckDB file opened read-only, a database instance of its own that no other
+        ``open_store`` call shares (see :func:`_open_file_isolated`): what a long-running server
+        needs to see a file swapped in by a build while older connections are still in use.
 
     Returns
     -------
@@ -94,6 +98,8 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
         if not Path(location).exists():
             raise FileNotFoundError(f"database not found at {location}: run `python -m analytics build` (or `make run`), "
                                     "or set MC2CM_DB to a DuckDB file or a directory written by `python -m analytics publish`.")
+        if isolated and read_only:
+            return _open_file_isolated(location)
         return duckdb.connect(location, read_only=read_only)
     if not read_only:
         raise ValueError(f"the {kind.replace('_', ' ')} store at {location} is read-only: build a DuckDB file to write")
@@ -112,6 +118,32 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
 
 
 HTTP_PREFIXES = ("http://", "https://")
+FILE_ALIAS = "mc2cm_file"
+
+
+def _open_file_isolated(location: str) -> duckdb.DuckDBPyConnection:
+    """The DuckDB file at ``location`` in an in-memory database instance of its own, attached
+    read-only, with one VIEW per table (as for a Parquet directory: cursors share the views).
+
+    ``duckdb.connect(path)`` returns the process's *cached* database instance for ``path`` while
+    any connection or cursor to it is still open, and that instance keeps reading the file it
+    opened first: after ``analytics build`` renames a new file over ``path``, a process whose
+    old connection is still in use by another session would go on reading the old version under
+    the new file's identity (measured: tests/unit/test_data_swap.py). ATTACH inside a fresh
+    in-memory instance bypasses that cache, so the file now at ``location`` is what is read, and
+    connections still reading the previous file keep working until they are dropped."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {_literal(location)} AS {FILE_ALIAS} (READ_ONLY)")
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'main' ORDER BY 1",
+            [FILE_ALIAS]).fetchall()]
+        for name in names:
+            con.execute(f"CREATE VIEW {_quote(name)} AS SELECT * FROM {FILE_ALIAS}.main.{_quote(name)}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _http_filesystem():

@@ -13,6 +13,10 @@ the label in a list), found by the widget's key (``w:<page>:<param>:...``, ui/wi
 "Same numbers": a SHA-256 of every plotly chart's spec and every metric's value after each
 step, compared across sessions.
 
+Data versions (``watch``: the version strings to look for): each step records which of them
+appear in its charts (every chart's source line names the data version), captions and text,
+so a test can check that no page shows two versions (tests/e2e/test_proxy.py).
+
 Through a proxy (``affinity=True``, deploy/): a session first GETs the page as a browser does,
 keeps the affinity cookie nginx sets (and the ``X-MC2CM-Replica`` header naming the replica),
 and opens its websocket with that cookie. If the websocket drops (a replica killed), the
@@ -41,8 +45,10 @@ SESSION_FILTERS = {
 class Session:
     """One Streamlit session over a websocket."""
 
-    def __init__(self, port: int, affinity: bool = False):
+    def __init__(self, port: int, affinity: bool = False, watch: tuple[str, ...] = ()):
         self.port = port
+        self.watch = tuple(watch)
+        self.last_versions: tuple[str, ...] = ()  # the watched strings the last rendered step showed
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
         self.ws = None
         self.widgets: dict[str, object] = {}  # widget id -> element proto (last run)
@@ -93,7 +99,7 @@ class Session:
             msg.rerun_script.widget_states.widgets.extend(widget_states)
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        digest, exceptions, widgets = hashlib.sha256(), 0, {}
+        digest, exceptions, widgets, seen = hashlib.sha256(), 0, {}, set()
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
             fwd = ForwardMsg()
@@ -104,8 +110,12 @@ class Session:
                 what = element.WhichOneof("type")
                 if what == "plotly_chart":
                     digest.update(element.plotly_chart.spec.encode())
+                    seen.update(v for v in self.watch if v in element.plotly_chart.spec)
                 elif what == "metric":
                     digest.update(element.metric.body.encode())
+                elif what in ("markdown", "code") and self.watch:
+                    text = element.markdown.body if what == "markdown" else element.code.code_text
+                    seen.update(v for v in self.watch if v in text)
                 elif what == "exception":
                     exceptions += 1
                     self.last_exception = f"{element.exception.type}: {element.exception.message}"[:300]
@@ -119,6 +129,7 @@ class Session:
                 if fwd.script_finished in (0, 1, 3):
                     break
         self.widgets = widgets
+        self.last_versions = tuple(sorted(seen))
         return (time.perf_counter() - start) * 1000, digest.hexdigest()[:16], exceptions
 
     def changed(self, key: str, kind: str, step: int):
@@ -166,6 +177,8 @@ def _dropped(error: Exception) -> bool:
     """The connection was lost (the replica died or restarted), not a slow or failed page."""
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+    if isinstance(error, TimeoutError):  # a slow page (TimeoutError is an OSError): not a lost connection
+        return False
     return isinstance(error, (ConnectionClosed, InvalidStatus, OSError, EOFError))
 
 
@@ -205,28 +218,53 @@ async def _step(session: Session, page: str, change, timeout: float, reconnects:
 
 
 async def session_loop(port: int, pages, timeout: float, index: int, affinity: bool = False, on_step=None,
-                       reconnect_s: float = 60):
+                       reconnect_s: float = 60, watch: tuple[str, ...] = (), deadline: float | None = None):
     """One session over ``pages``: load each, then change its filter. Returns steps, errors and
-    the session's record (replicas it was served by, reconnections)."""
-    steps, errors, reconnects = [], [], []
-    session = Session(port, affinity=affinity)
+    the session's record (replicas it was served by, reconnections; with ``watch``, per step:
+    page, step, the watched versions shown, digest, wall-clock start and end).
+
+    ``deadline`` (``time.monotonic()``): no page is asked for after it, and a page still being
+    computed then is abandoned; such steps are counted in the record's ``cut`` (with how long
+    they had waited, in ``cut_ms``), not as errors: a bound on a benchmark row's duration."""
+    steps, errors, reconnects, shown, cut_ms = [], [], [], [], []
+    session = Session(port, affinity=affinity, watch=watch)
+    planned = sum(2 if page in SESSION_FILTERS else 1 for page in pages)
+    opened_at = time.perf_counter()
+    open_ms = None
+
+    def bounded(step_timeout):
+        return step_timeout if deadline is None else max(0.1, min(step_timeout, deadline - time.monotonic()))
+
     try:
         await session.open()
+        open_ms = (time.perf_counter() - opened_at) * 1000
         for page in pages:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            began_perf = time.perf_counter()
             try:
-                ms, digest, exc = await _step(session, page, None, timeout, reconnects, reconnect_s)
+                began = time.time()
+                ms, digest, exc = await _step(session, page, None, bounded(timeout), reconnects, reconnect_s)
                 steps.append((page, "load", ms, digest))
+                shown.append((page, "load", session.last_versions, digest, began, time.time()))
                 if exc:
                     errors.append(f"session {index} {page}: {exc} exception(s): {session.last_exception}")
                 if on_step is not None:
                     await on_step(index, page)
                 if page in SESSION_FILTERS:
                     key, kind = SESSION_FILTERS[page]
-                    ms, digest, exc = await _step(session, page, (key, kind), timeout, reconnects, reconnect_s)
+                    if deadline is not None and time.monotonic() >= deadline:
+                        break
+                    began, began_perf = time.time(), time.perf_counter()
+                    ms, digest, exc = await _step(session, page, (key, kind), bounded(timeout), reconnects, reconnect_s)
                     steps.append((page, "filter", ms, digest))
+                    shown.append((page, "filter", session.last_versions, digest, began, time.time()))
                     if exc:
                         errors.append(f"session {index} {page} filter: {exc} exception(s)")
             except Exception as error:  # noqa: BLE001 - recorded, the loop goes on
+                if deadline is not None and time.monotonic() >= deadline - 0.05 and isinstance(error, asyncio.TimeoutError):
+                    cut_ms.append((time.perf_counter() - began_perf) * 1000)  # abandoned at the row's bound
+                    break
                 errors.append(f"session {index} {page}: {type(error).__name__}: {str(error)[:200]}")
     except Exception as error:  # noqa: BLE001
         errors.append(f"session {index}: {type(error).__name__}: {str(error)[:200]}")
@@ -234,20 +272,26 @@ async def session_loop(port: int, pages, timeout: float, index: int, affinity: b
         await session.close()
     return steps, errors, {"replicas": session.replicas_seen, "reconnects": reconnects,
                            "digests": {f"{page}/{step}": digest for page, step, _, digest in steps},
-                           "errors": len(errors), "steps": len(steps)}
+                           "errors": len(errors), "steps": len(steps), "shown": shown, "planned": planned,
+                           "cut": planned - len(steps) if deadline is not None and not errors else 0,
+                           "cut_ms": cut_ms, "open_ms": open_ms, "first_ms": steps[0][2] if steps else None}
 
 
-async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None):
+async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinity: bool = False, on_step=None,
+                              watch: tuple[str, ...] = (), deadline: float | None = None):
     """``n`` sessions at once, each one pass over ``pages``. Returns the summary dict.
 
     ``port``: one server, or a list of ports of replicas (session ``i`` on ``ports[i % len]``:
     what a load balancer with sticky sessions does, docs/scaling.md), or with ``affinity`` the
     port of the nginx proxy (deploy/), which spreads the sessions by its cookie. ``on_step``:
-    an async callback ``(session index, page)`` after each page load (the fault tests)."""
+    an async callback ``(session index, page)`` after each page load (the fault tests).
+    ``watch``: data version strings recorded per step (each session's ``shown``). ``deadline``:
+    ``time.monotonic()`` after which no step starts and steps in flight are abandoned (counted in
+    ``cut``; the digests are then compared over the sessions that got that far)."""
     ports = list(port) if isinstance(port, (list, tuple)) else [port]
     start = time.perf_counter()
-    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step)
-                                     for i in range(n)))
+    results = await asyncio.gather(*(session_loop(ports[i % len(ports)], pages, timeout, i, affinity, on_step,
+                                                  watch=watch, deadline=deadline) for i in range(n)))
     wall = time.perf_counter() - start
     times, errors, digests, sessions = [], [], {}, []
     for i, (steps, errs, record) in enumerate(results):
@@ -257,6 +301,8 @@ async def concurrent_sessions(port, n: int, pages, timeout: float = 300, affinit
             times.append(ms)
             digests.setdefault((page, step), {})[i] = digest
     differing = {f"{k[0]}/{k[1]}": len(set(v.values())) for k, v in digests.items() if len(set(v.values())) > 1}
-    identical = not differing and all(len(v) == n for v in digests.values()) and bool(digests)
-    return {"times": times, "errors": errors, "identical": identical, "differing": differing,
+    identical = not differing and (deadline is not None or all(len(v) == n for v in digests.values())) and bool(digests)
+    return {"cut": sum(s["cut"] for s in sessions), "cut_ms": [ms for s in sessions for ms in s["cut_ms"]],
+            "open_ms": [s["open_ms"] for s in sessions if s["open_ms"] is not None],
+            "times": times, "errors": errors, "identical": identical, "differing": differing,
             "steps_compared": len(digests), "wall_s": wall, "sessions": sessions}

@@ -6,7 +6,7 @@
 set -eu
 PORT="$1"
 cd "$(dirname "$0")/.."
-APP="${MC2CM_APP:-app.py}"
+APP="${MC2CM_APP:-serve.py}"
 exec "${MC2CM_PYTHON:-.venv/bin/python}" -m streamlit run "$APP" \
   --server.port "$PORT" --server.address 127.0.0.1 --server.headless true \
   --server.fileWatcherType none --browser.gatherUsageStats false

@@ -3,14 +3,16 @@
 ``render`` writes ``nginx.conf`` and ``supervisord.conf`` into a run directory from the templates
 beside this file; ``Deployment`` starts supervisord in the foreground (it runs nginx and the
 replicas, and restarts any that dies), waits until every replica answers ``/_stcore/health``,
-and stops everything on exit. The end-to-end test (tests/e2e/test_proxy.py) and the benchmark
-(benchmarks/pages.py ``bench_proxy``) start the same files.
+and stops everything on exit. The end-to-end tests (tests/e2e/test_proxy.py) and the benchmark
+(benchmarks/proxy.py) start the same files.
 
-    python deploy/serve.py --replicas 2 --port 8080          # as make serve does
+    python deploy/serve.py --replicas 2 --port 8080          # as make serve does: replicas on 8081, 8082
     python deploy/serve.py --replicas 2 --port 8080 --parquet /srv/mc2cm/parquet   # + /mc2cm_parquet/
 
-Data versions: ``Deployment.rolling_restart`` restarts the replicas one at a time (each waits
-until it is healthy again), the way to move every replica to a newly built database file.
+Data versions: a replica reads a database file that ``analytics build`` swaps in at its next page
+run, without a restart (ui/data.py; measured in tests/e2e/test_proxy.py). A new Parquet directory
+published at a new path needs the replicas pointed at it: ``Deployment.rolling_restart`` restarts
+them one at a time (each waits until it is healthy again).
 """
 from __future__ import annotations
 
@@ -115,14 +117,48 @@ def _healthy(url: str, timeout: float = 2) -> bool:
         return False
 
 
+def ports_in_use(ports: list[int], host: str = "127.0.0.1") -> list[int]:
+    """The ``ports`` something already listens on (nginx or a replica would fail to start there)."""
+    taken = []
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                taken.append(port)
+    return taken
+
+
+def free_ports_in(first: int, last: int, count: int) -> list[int]:
+    """``count`` ports between ``first`` and ``last`` (inclusive) that nothing listens on now, lowest
+    first (a machine shared with other servers: take what is free in the range one was given)."""
+    free = [p for p in range(first, last + 1) if not ports_in_use([p])]
+    if len(free) < count:
+        raise RuntimeError(f"only {len(free)} free ports in {first}-{last} ({free}), {count} needed")
+    return free[:count]
+
+
 class Deployment:
-    """supervisord + nginx + N replicas on free localhost ports, in ``run_dir``."""
+    """supervisord + nginx + N replicas on localhost ports, in ``run_dir``.
+
+    ``port``: nginx's port (default: a free one). ``replica_base``: the replicas listen on
+    ``replica_base``, ``replica_base + 1``, ... (default: free ports), so a deployment can be
+    kept inside a given port range (``make serve``: nginx on ``PORT``, replicas on the next N)."""
 
     def __init__(self, run_dir: Path, replicas: int, db: str, port: int | None = None, parquet_dir: str | None = None,
-                 nginx_user: str | None = None, listen: str | None = None):
+                 nginx_user: str | None = None, listen: str | None = None, replica_base: int | None = None,
+                 replica_ports: list[int] | None = None):
         self.run_dir = Path(run_dir).resolve()
         self.port = port or free_port()
-        self.replica_ports = [free_port() for _ in range(replicas)]
+        if replica_ports:
+            self.replica_ports = list(replica_ports)[:replicas]
+        elif replica_base:
+            self.replica_ports = [replica_base + i for i in range(replicas)]
+        else:
+            self.replica_ports = [free_port() for _ in range(replicas)]
+        taken = ports_in_use([self.port, *self.replica_ports]) if (port or replica_base or replica_ports) else []
+        if taken:
+            raise RuntimeError(f"ports already in use on 127.0.0.1: {taken}; choose others (--port, --replica-base)")
         self.conf = render(self.run_dir, self.replica_ports, listen or f"127.0.0.1:{self.port}", db, parquet_dir, nginx_user)
         self.proc: subprocess.Popen | None = None
         self.ready_s = 0.0
@@ -194,6 +230,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="nginx's port")
+    parser.add_argument("--replica-base", type=int, help="the first replica's port (default PORT+1; replicas on the next ports)")
     parser.add_argument("--listen", help="nginx's listen address (default 127.0.0.1:PORT; '8080' for every interface)")
     parser.add_argument("--db", default=os.environ.get("MC2CM_DB", str(ROOT / "data" / "mc2cm.duckdb")))
     parser.add_argument("--parquet", help="also serve this published Parquet directory at /mc2cm_parquet/")
@@ -202,9 +239,16 @@ def main(argv=None) -> int:
     if missing_tools():
         print(f"missing Debian packages: {' '.join(missing_tools())} (apt-get install -y {' '.join(missing_tools())})")
         return 2
-    deployment = Deployment(Path(args.run_dir), args.replicas, str(Path(args.db).resolve()) if "://" not in args.db
-                            else args.db, args.port, args.parquet, listen=args.listen)
+    db = str(Path(args.db).resolve()) if "://" not in args.db else args.db
+    try:
+        deployment = Deployment(Path(args.run_dir), args.replicas, db, args.port, args.parquet, listen=args.listen,
+                                replica_base=args.replica_base or args.port + 1)
+    except RuntimeError as error:
+        print(f"cannot serve: {error}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    print(f"starting nginx on {deployment.port} and {args.replicas} replica(s) on {deployment.replica_ports} "
+          f"(data: {db}) ...", flush=True)
     try:
         deployment.start()
         print(f"{args.replicas} replica(s) healthy after {deployment.ready_s:.0f} s behind nginx: {deployment.url}"

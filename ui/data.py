@@ -1,6 +1,8 @@
-"""Data access for the pages: one read-only connection per database file version
-(st.cache_resource), a cursor per query, analytics results cached in the process (``cached``) and
-keyed on the data version, so a rebuilt or ingested database shows without a restart.
+"""Data access for the pages: one read-only connection per database file version, shared by the
+sessions of the process, a cursor per query, analytics results cached in the process
+(``cached``) and keyed on the data version, so a rebuilt or ingested database shows without a
+restart. Each script run is pinned to one data version (``begin_run``, called by app.py), so no
+page shows numbers of two versions when a build swaps in a new file while it is computed.
 Pages call these, never SQL."""
 from __future__ import annotations
 
@@ -32,51 +34,81 @@ def _file_stamp() -> tuple:
     return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
+class Opened:
+    """One opened data version: its connection and the data version read through that same
+    connection (never from another one), so a key built from ``version`` always names the
+    numbers that ``con`` returns."""
+
+    __slots__ = ("stamp", "con", "version")
+
+    def __init__(self, stamp: tuple, con, version: str):
+        self.stamp, self.con, self.version = stamp, con, version
+
+
 _LOCK = threading.Lock()
-_OPEN: dict = {}  # the one shared connection: {"stamp": ..., "con": ...}
+_OPEN: dict = {}  # {"current": Opened} : the data version new runs start on
+_RUN = threading.local()  # .opened: the data version this thread's script run is pinned to
 
 
-def _connection(stamp: tuple):
-    """The read-only connection of the database file identified by ``stamp``, shared by all
-    sessions. DuckDB keeps one database instance per path in a process, so a rebuilt file (new
-    inode) is only seen after the old connection is closed: that happens here, once."""
+def _open(stamp: tuple) -> Opened:
+    con = store.open_store(stamp[0], isolated=True)
+    try:
+        version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
+    except BaseException:
+        con.close()
+        raise
+    return Opened(stamp, con, version)
+
+
+def _current() -> Opened:
+    """The data version at the configured path now, opened once per file identity and shared by
+    all sessions. A newly swapped-in file gets a database instance of its own
+    (``open_store(isolated=True)``); the previous one is *not* closed here: sessions in the
+    middle of a run keep reading it through their cursors, and it is closed when the last of
+    them is dropped (closing it would break those runs, and DuckDB's per-path instance cache
+    would hand the old file back to the next ``connect`` while any of them is open)."""
+    stamp = _file_stamp()
+    opened = _OPEN.get("current")
+    if opened is not None and opened.stamp == stamp:
+        return opened
     with _LOCK:
-        if _OPEN.get("stamp") != stamp:
-            old = _OPEN.pop("con", None)
-            if old is not None:
-                old.close()
-            _OPEN["con"] = store.open_store(stamp[0])
-            _OPEN["stamp"] = stamp
-        return _OPEN["con"]
+        opened = _OPEN.get("current")
+        if opened is None or opened.stamp != stamp:
+            try:
+                opened = _open(stamp)
+            except Exception as error:  # missing, empty, truncated or foreign file
+                raise DatabaseUnavailable(str(error)) from error
+            _OPEN["current"] = opened
+        return opened
+
+
+def _active() -> Opened:
+    """The data version of this thread's script run if it was pinned (``begin_run``), else the current one."""
+    return getattr(_RUN, "opened", None) or _current()
+
+
+def begin_run() -> str:
+    """Pin this script run to the data version current now (app.py calls it first thing on every
+    run): every number of the page then comes from one version, even if a build swaps in a new
+    file while the page is computed; the next run moves to the new version. Returns it."""
+    _RUN.opened = None
+    _RUN.opened = _current()
+    return _RUN.opened.version
 
 
 def cursor():
-    """A fresh cursor on the shared read-only connection of the current database file."""
-    stamp = _file_stamp()
+    """A fresh cursor on the shared read-only connection of this run's data version."""
     try:
-        return _connection(stamp).cursor()
-    except Exception as error:  # missing, empty, truncated or foreign file
+        return _active().con.cursor()
+    except DatabaseUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001
         raise DatabaseUnavailable(str(error)) from error
-
-
-_VERSIONS: dict = {}  # file stamp -> data version (a plain dict: read on every analytics call)
 
 
 def data_version() -> str:
     """The data version of the database the pages read (content hash, analytics.db)."""
-    stamp = _file_stamp()
-    version = _VERSIONS.get(stamp)
-    if version is None:
-        con = cursor()
-        try:
-            version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
-        finally:
-            con.close()
-        with _LOCK:
-            if len(_VERSIONS) > 8:
-                _VERSIONS.clear()
-            _VERSIONS[stamp] = version
-    return version
+    return _active().version
 
 
 class LRU:
@@ -123,10 +155,11 @@ def cached(function: Callable[..., T], *args, **kwargs) -> T:
     which a reader and a tool can follow."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    key = (data_version(), function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
+    opened = _active()  # the key's version and the cursor's data are the same version
+    key = (opened.version, function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
 
     def compute():
-        con = cursor()
+        con = opened.con.cursor()
         try:
             return function(con, *args, **dict(kwargs))
         finally:

@@ -3,6 +3,7 @@ identical results for every public analytics function (with the arguments the pa
 three cities); two processes reading the same read-only store give identical outputs."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import importlib
@@ -21,7 +22,7 @@ import tempfile
 
 import pytest
 
-from analytics import spatial
+from analytics import profile, spatial
 from analytics.compare import HEADLINE_SHARES
 from analytics.paths import PROJECT_ROOT
 from analytics.store import MANIFEST, PARTITIONED, StoreError, open_store, publish_parquet, store_kind
@@ -119,11 +120,18 @@ def cases(con) -> list[tuple[str, tuple, dict]]:
         ("compare.available_indicators", (list(CITIES), 2), {}),
         ("spatial.cross_city_indices", (list(CITIES),), {}), ("spatial.small_multiples", (6, list(CITIES)), {}),
         ("origins.shared_origins", (10, list(CITIES)), {}), ("coverage.missing_core_indicators", (list(CITIES),), {}),
+        ("compare.share_and_population", (), {}), ("compare.share_and_population", (list(CITIES),), {}),
+        ("compare.every_city", (), {}), ("reference.corrections", (), {}),
+        ("profile.network_newest_years", (list(HEADLINE_SHARES) + ["population_total"],), {}),
     ]
     for city in CITIES:
         out += [("compare.city_vs_country", ([city],), {}),
                 *[(f"profile.{n}", (city,), {}) for n in ("key_figures", "trend_series", "refugee_figures", "national_refugees",
                                                           "changes_since_2016")],
+                ("profile.city_releases", (city,), {}),
+                ("profile.figure_currency", (profile.key_figures(con, city),), {"today": dt.date(2026, 12, 7)}),
+                *[("profile.release_for", (city, source_id), {})
+                  for source_id in sorted(set(profile.key_figures(con, city).source_id.dropna()))[:3]],
                 ("origins.top_origins", (city, 10), {}), ("origins.top_origins", (city, 15), {}),
                 ("origins.world_map_table", (city,), {}), ("origins.origins_by_region", (city,), {}),
                 ("spatial.group_options", (city,), {}), ("spatial.default_selection", (city,), {}),
@@ -228,6 +236,16 @@ def _equivalent(stores) -> None:
 
 def test_parquet_directory_matches_duckdb_file(stores):
     _equivalent(stores)
+
+
+def test_isolated_file_store_matches_duckdb_file(stores, built_db):
+    """The DuckDB file as the app opens it (``isolated=True``: attached in an instance of its own,
+    one view per table; ui/data.py) gives the same results as the file opened directly."""
+    isolated = open_store(built_db, isolated=True)
+    try:
+        _equivalent({"duckdb_file": stores["duckdb_file"], "duckdb_file_isolated": isolated})
+    finally:
+        isolated.close()
 
 
 def test_parquet_directory_over_http_matches_duckdb_file(stores, http_store, parquet_url):
