@@ -1,7 +1,15 @@
 """Data access for the pages: one read-only connection per database file version
 (st.cache_resource), a cursor per query, analytics results cached in the process (``cached``) and
 keyed on the data version, so a rebuilt or ingested database shows without a restart.
-Pages call these, never SQL."""
+Pages call these, never SQL.
+
+A damaged file (truncated or overwritten while the app serves it) is ``DatabaseUnavailable``
+at any moment, not only at start: a file shorter than its own block count says is refused when
+it is opened (``check_file``), and a read error of any query becomes ``DatabaseUnavailable``
+(app.py shows the "database not available" page for both). Results are cached per file
+identity (inode, modification time) as well as per data version, so numbers computed from the
+file before it was damaged are never shown as current; the next good file is read again.
+"""
 from __future__ import annotations
 
 import os
@@ -9,6 +17,7 @@ import threading
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +41,33 @@ def _file_stamp() -> tuple:
     return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
+# DuckDB's file layout (storage version 64+): three 4 KiB headers, then the blocks.
+HEADER_BYTES = 3 * 4096
+
+
+def check_file(con, path: str) -> None:
+    """Raise ``DatabaseUnavailable`` when the DuckDB file at ``path`` is shorter than its header
+    says (``PRAGMA database_size``: total blocks x block size): a truncated file opens and
+    answers small queries, and fails on the first block beyond its end."""
+    if not os.path.isfile(path):
+        return  # a Parquet directory or a remote store: nothing to measure here
+    row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+                      "WHERE database_name = current_database()").fetchone()
+    if row is None:
+        return
+    expected = HEADER_BYTES + int(row[0]) * int(row[1])
+    actual = os.path.getsize(path)
+    if actual < expected:
+        raise DatabaseUnavailable(f"{path}: {actual} bytes, shorter than the {expected} bytes its header describes "
+                                  "(truncated or being overwritten)")
+
+
+def file_identity() -> tuple:
+    """The identity of the database file now (path, inode, modification time): part of every
+    cache key, with the data version."""
+    return _file_stamp()
+
+
 _LOCK = threading.Lock()
 _OPEN: dict = {}  # the one shared connection: {"stamp": ..., "con": ...}
 
@@ -45,7 +81,13 @@ def _connection(stamp: tuple):
             old = _OPEN.pop("con", None)
             if old is not None:
                 old.close()
-            _OPEN["con"] = store.open_store(stamp[0])
+            con = store.open_store(stamp[0])
+            try:
+                check_file(con, stamp[0])
+            except BaseException:
+                con.close()
+                raise
+            _OPEN["con"] = con
             _OPEN["stamp"] = stamp
         return _OPEN["con"]
 
@@ -55,6 +97,8 @@ def cursor():
     stamp = _file_stamp()
     try:
         return _connection(stamp).cursor()
+    except DatabaseUnavailable:
+        raise
     except Exception as error:  # missing, empty, truncated or foreign file
         raise DatabaseUnavailable(str(error)) from error
 
@@ -70,6 +114,8 @@ def data_version() -> str:
         con = cursor()
         try:
             version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
+        except Exception as error:  # noqa: BLE001 -- a read error is an unavailable database
+            raise DatabaseUnavailable(str(error)) from error
         finally:
             con.close()
         with _LOCK:
@@ -123,12 +169,14 @@ def cached(function: Callable[..., T], *args, **kwargs) -> T:
     which a reader and a tool can follow."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    key = (data_version(), function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
+    key = (data_version(), file_identity(), function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
 
     def compute():
         con = cursor()
         try:
             return function(con, *args, **dict(kwargs))
+        except duckdb.Error as error:  # a block that cannot be read: the file was damaged while served
+            raise DatabaseUnavailable(str(error)) from error
         finally:
             con.close()
 
