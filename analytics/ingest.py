@@ -19,8 +19,13 @@ Before the commit point nothing visible has changed; a failure or ``KeyboardInte
 the staging folder and the new database (``except BaseException``), and a process killed there
 leaves only those, which the next ingest removes. A failure between the two renames is
 completed (rolled forward) by the handler, or, after ``kill -9``, by the next ingest when the
-database still carries the data version of the commit record. Ingests are serialised by a lock
-file (``data/.ingest.lock``).
+database still carries the data version of the commit record.
+
+One lock for everything that writes the data (``data_lock``: ``data/.ingest.lock``): ingest,
+``build`` and ``publish`` run one at a time, and ``build`` first finishes or undoes an ingest that
+was killed (``recover``), so a build after an ingest killed at its commit point keeps the figure
+that is already live and the staged file is never lost. A retry of an ingest whose earlier run
+was completed this way says so and succeeds.
 """
 from __future__ import annotations
 
@@ -371,9 +376,24 @@ def _pause(moment: str) -> None:
     time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
 
 
+LOCK_NAME = ".ingest.lock"
+
+
+def lock_path(harmonised: Path = HARMONISED_DIR) -> Path:
+    """The one lock file of build, ingest and publish: ``<harmonised>/../.ingest.lock``."""
+    return Path(harmonised).parent / LOCK_NAME
+
+
+@contextmanager
+def data_lock(harmonised: Path = HARMONISED_DIR):
+    """Build, ingest and publish one at a time (``lock_path``; see ``_lock``)."""
+    with _lock(lock_path(harmonised)):
+        yield
+
+
 @contextmanager
 def _lock(path: Path):
-    """One ingest at a time (an advisory ``flock`` on ``path``; released when the process dies)."""
+    """One writer at a time (an advisory ``flock`` on ``path``; released when the process dies)."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -386,6 +406,11 @@ def _lock(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staged_bytes(frame: pd.DataFrame) -> bytes:
+    """The file as it is stored in ``ingested/`` (the checked rows, typed and folded)."""
+    return frame.drop(columns="line").to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _db_version(path: Path) -> str | None:
@@ -444,12 +469,21 @@ def ingest_file(path, replace: bool = False, target_db: Path | None = None,
     harmonised = Path(harmonised)
     ingested_dir = Path(ingested) if ingested is not None else harmonised / "ingested"
     target = Path(target_db or database_path())
-    with _lock(harmonised.parent / ".ingest.lock"):
-        recover(harmonised, target)
+    with data_lock(harmonised):
+        done = recover(harmonised, target)
         name = stored_name(path)
         frame = read_ingest_file(path, bounds.limits_from_files(harmonised))
         destination = ingested_dir / name
         if destination.exists() and not replace:
+            same = destination.read_bytes() == _staged_bytes(frame)
+            if same and f"rolled_forward:{name}" in done:
+                # This is the retry of an ingest killed after its commit point: it is complete now.
+                return {"ingested": str(destination), "stored_name": name, "ingested_rows": len(frame), "path": str(target),
+                        "completed": "an earlier run of this ingest was interrupted after its commit point; it is now "
+                                     "complete (the database already held these figures), nothing else changed"}
+            if same:
+                raise IngestError(path, [(None, None, f"a file stored as {name} was already ingested with this same content: "
+                                                      "nothing to do (use --replace to ingest it again)")])
             raise IngestError(path, [(None, None, f"a file stored as {name} was already ingested; use --replace to update it")])
         problems = _conflicts(frame, name, replace, harmonised, ingested_dir)
         if problems:
@@ -468,7 +502,7 @@ def ingest_file(path, replace: bool = False, target_db: Path | None = None,
                         os.link(other, staged_dir / other.name)
                     except OSError:
                         shutil.copy2(other, staged_dir / other.name)
-            frame.drop(columns="line").to_csv(staged, index=False, lineterminator="\n")
+            staged.write_bytes(_staged_bytes(frame))
             _pause("staged")
             tables = load_tables(harmonised, staged_dir)
             validate_tables(tables)

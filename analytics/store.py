@@ -235,9 +235,13 @@ def publish_parquet(db_path: str | os.PathLike | None, out_dir: str | os.PathLik
         manifest = {"format": FORMAT, "data_version": version, "source": Path(source).name, "tables": tables}
         _check_round_trip(tmp, manifest)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    except BaseException:
+    except BaseException as error:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        from analytics.diskspace import DiskFull, is_disk_full
+
+        if isinstance(error, Exception) and is_disk_full(error):  # one message; nothing half-written is left
+            raise DiskFull(out.parent, 2 * Path(source).stat().st_size, "publish") from None
         raise
     con.close()
     if out.exists():

@@ -44,6 +44,13 @@ SLOW_TESTS = {
     "tests/unit/test_hardening.py::test_two_accented_names_both_ingest_and_replace_touches_only_its_file": "3 ingests (5.6 s)",
     "tests/unit/test_robustness.py::test_twenty_concurrent_sessions_get_identical_results": "20 threads x pages (3.1 s)",
     "tests/unit/test_briefs.py::test_cli_missing_browser_is_a_clear_message_not_a_traceback": "CLI (2.8 s)",
+    # issue 26
+    "tests/unit/test_hardening.py::test_build_after_ingest_killed_at_commit_point_keeps_the_live_figure":
+        "kills an ingest subprocess, then a full build",
+    "tests/unit/test_hardening.py::test_retry_of_an_ingest_killed_at_commit_point_says_it_completed": "3 ingest subprocesses",
+    "tests/unit/test_hardening.py::test_build_waits_for_the_lock_held_by_an_ingest": "a full build (8 s)",
+    "tests/unit/test_full_disk.py::test_build_on_a_full_disk_is_one_line_and_leaves_no_temporary_file": "CLI build (10 s)",
+    "tests/unit/test_full_disk.py::test_publish_on_a_full_disk_is_a_message_and_leaves_the_old_publication": "2 CLI publishes",
 }
 
 

@@ -478,3 +478,66 @@ def test_cli_never_prints_a_traceback(workspace, tmp_path):
         else:
             assert proc.returncode == 1 and name in err, err
             assert sha(workspace["db"]) == before
+
+
+# --- Issue 26, finding 3: one lock for build, ingest and publish; a build after an interrupted ingest -----------------
+
+def _live_figures(db) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM observations WHERE source_id = 'my-src'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_build_after_ingest_killed_at_commit_point_keeps_the_live_figure(workspace, tmp_path):
+    """Killed between the database swap and the move of its file: the figure is live. A plain
+    build then completes that ingest (the file moves into ingested/) instead of dropping it."""
+    from analytics.db import build
+
+    path = write(tmp_path, HEADER + "\n" + line() + "\n")
+    code, _ = _stop_at(workspace, path, "committed", signal.SIGKILL, tmp_path)
+    assert code == -signal.SIGKILL
+    assert _live_figures(workspace["db"]) == 1 and not (workspace["ingested"] / "user.csv").exists()
+    result = build(workspace["db"], workspace["harmonised"], workspace["ingested"])
+    assert _live_figures(workspace["db"]) == 1, "the build removed a figure that was already live"
+    assert (workspace["ingested"] / "user.csv").is_file()
+    assert result["completed_interrupted_ingests"] == ["user.csv"]
+    assert not list(workspace["harmonised"].parent.glob(".ingest-staging-*"))
+
+
+def test_retry_of_an_ingest_killed_at_commit_point_says_it_completed(workspace, tmp_path):
+    """The retry completes the earlier run and says so (exit 0), not "refused ... use --replace"."""
+    path = write(tmp_path, HEADER + "\n" + line() + "\n")
+    code, _ = _stop_at(workspace, path, "committed", signal.SIGKILL, tmp_path)
+    assert code == -signal.SIGKILL
+    proc = _cli(workspace, path)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert "interrupted after its commit point; it is now complete" in out, out
+    assert "refused" not in err and "--replace" not in err, err
+    assert _live_figures(workspace["db"]) == 1 and (workspace["ingested"] / "user.csv").is_file()
+    again = _cli(workspace, path)  # a third run: the file is in, with this content
+    out, err = again.communicate(timeout=180)
+    assert again.returncode == 1 and "already ingested with this same content: nothing to do" in err, err
+
+
+def test_build_waits_for_the_lock_held_by_an_ingest(workspace):
+    """Build, ingest and publish share one lock (analytics.ingest.data_lock): a build started
+    while it is held writes nothing until it is released."""
+    import threading
+
+    from analytics.db import build
+    from analytics.ingest import data_lock, lock_path
+
+    assert lock_path(workspace["harmonised"]) == workspace["harmonised"].parent / ".ingest.lock"
+    before = sha(workspace["db"])
+    done = []
+    with data_lock(workspace["harmonised"]):
+        worker = threading.Thread(target=lambda: done.append(build(workspace["db"], workspace["harmonised"], workspace["ingested"])))
+        worker.start()
+        worker.join(3)
+        assert worker.is_alive() and not done, "the build did not wait for the lock"
+        assert sha(workspace["db"]) == before and not list(workspace["db"].parent.glob("mc2cm.duckdb.tmp*"))
+    worker.join(300)
+    assert done and done[0]["path"] == str(workspace["db"])
