@@ -20,7 +20,7 @@ $(DB): $(VENV)/.installed $(wildcard data/harmonised/*) $(wildcard data/catalog/
 
 ## run: set up the environment, build the database if needed, serve the app on localhost
 run: $(VENV)/.installed $(DB) e2e-deps
-	MC2CM_DB=$(DB) $(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	MC2CM_DB=$(DB) $(PY) -m streamlit run serve_app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## test: set up and run the whole suite (unit, data, app, end-to-end)
 test: $(VENV)/.installed $(DB) e2e-deps

@@ -2,11 +2,11 @@
 # One app replica on 127.0.0.1:PORT: the one place that says how a replica is started
 # (supervisord runs it once per replica, deploy/supervisord.conf.in). The data store comes from
 # the environment (MC2CM_DB); MC2CM_PYTHON names the interpreter (default: the project's .venv).
-# To serve another entry point (for example an st.App wrapper), change APP here only.
+# serve_app.py is app.py behind the security headers (deploy/security.py); MC2CM_APP names another entry point.
 set -eu
 PORT="$1"
 cd "$(dirname "$0")/.."
-APP="${MC2CM_APP:-app.py}"
+APP="${MC2CM_APP:-serve_app.py}"
 exec "${MC2CM_PYTHON:-.venv/bin/python}" -m streamlit run "$APP" \
   --server.port "$PORT" --server.address 127.0.0.1 --server.headless true \
   --server.fileWatcherType none --browser.gatherUsageStats false

@@ -51,6 +51,7 @@ SLOW_TESTS = {
     "tests/unit/test_hardening.py::test_build_waits_for_the_lock_held_by_an_ingest": "a full build (8 s)",
     "tests/unit/test_full_disk.py::test_build_on_a_full_disk_is_one_line_and_leaves_no_temporary_file": "CLI build (10 s)",
     "tests/unit/test_full_disk.py::test_publish_on_a_full_disk_is_a_message_and_leaves_the_old_publication": "2 CLI publishes",
+    "tests/unit/test_security_headers.py::test_headers_read_from_a_running_server": "starts a Streamlit server (6 s)",
 }
 
 
