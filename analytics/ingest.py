@@ -59,7 +59,6 @@ DERIVED = ["city", "indicator_label", "flag"]
 # Compared and stored in the form of normalise.text_key (NFC, whitespace folded).
 KEY_TEXT = ["city_id", "indicator_id", "unit", "geo_unit", "geo_level", "source_id", "source_title", "publisher",
             "source_type", "concept", "breakdown", "breakdown_value", "licence"]
-UNITS = ("persons", "percent", "places", "applications", "households")
 MAX_BYTES = 20 * 1024 * 1024
 KEY = list(OBSERVATION_KEY)  # analytics.rules
 SAFE_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
@@ -252,8 +251,8 @@ def _row_problems(frame: pd.DataFrame, limits: bounds.Limits) -> list[tuple]:
         value = _number(row.value) if row.value else None
         if row.value and value is None:
             problems.append((n, "value", notation_problem(row.value)))
-        if row.unit and row.unit not in UNITS:
-            problems.append((n, "unit", f"unknown unit {row.unit!r}; expected one of {', '.join(UNITS)}"))
+        if row.unit and row.unit not in bounds.units():  # data/catalog/units.yaml
+            problems.append((n, "unit", f"unknown unit {row.unit!r}; expected one of {', '.join(bounds.units())}"))
         if row.indicator_id in indicators.index and row.unit and row.unit != indicators.loc[row.indicator_id, "unit"] \
                 and not (row.unit == "applications" and row.indicator_id.startswith("asylum")):
             problems.append((n, "unit", f"unit {row.unit!r} differs from the indicator's unit {indicators.loc[row.indicator_id, 'unit']!r}"))

@@ -541,3 +541,43 @@ def test_build_waits_for_the_lock_held_by_an_ingest(workspace):
         assert sha(workspace["db"]) == before and not list(workspace["db"].parent.glob("mc2cm.duckdb.tmp*"))
     worker.join(300)
     assert done and done[0]["path"] == str(workspace["db"])
+
+
+# --- Issue 26, finding 5: plausibility bounds per unit and per indicator from the catalogue, not in code -------------
+
+def test_bounds_per_unit_and_indicator_are_read_from_the_catalogue(monkeypatch):
+    import yaml
+
+    import analytics.catalog as catalog
+
+    units = yaml.safe_load((ROOT / "data" / "catalog" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    assert bounds.units() == tuple(u["unit"] for u in units)
+    assert bounds.value_range("percent") == (0.0, 100.0, "bounds of unit percent, data/catalog/units.yaml")
+    assert all(bounds.is_signed(i) for i in ("net_migration", "net_internal_migration", "net_international_migration"))
+    assert not bounds.is_signed("foreign_citizens")
+    code = "\n".join(line for line in (ROOT / "analytics" / "bounds.py").read_text(encoding="utf-8").splitlines()
+                     if not line.lstrip().startswith(("#", "-", "``")))
+    assert '"percent"' not in code and '"net_' not in code and '"persons"' not in code, "a bound written in code"
+
+    real = catalog.load_yaml
+
+    def edited(name, *args, **kw):  # the catalogue as an editor would change it
+        data = real(name, *args, **kw)
+        if name == "indicators":
+            for entry in data["indicators"]:
+                if entry["indicator_id"] == "foreign_citizens_share":
+                    entry["max"] = 60
+        return data
+
+    monkeypatch.setattr(catalog, "load_yaml", edited)
+    bounds.indicator_bounds.cache_clear()
+    try:
+        assert bounds.value_problem(70.0, "percent", indicator_id="foreign_citizens_share") == \
+            "share 70 outside 0..60 (bounds of indicator foreign_citizens_share, data/catalog/indicators.yaml)"
+        assert bounds.value_problem(70.0, "percent", indicator_id="foreign_born_share") is None
+        frame = __import__("pandas").DataFrame({"value": [70.0, 50.0], "unit": "percent", "city_id": "vienna",
+                                                "indicator_id": ["foreign_citizens_share", "foreign_citizens_share"]})
+        assert [(i, c) for i, c, _ in bounds.frame_problems(frame, bounds.Limits())] == [(0, "value")]
+    finally:
+        monkeypatch.setattr(catalog, "load_yaml", real)
+        bounds.indicator_bounds.cache_clear()
