@@ -63,6 +63,14 @@ def indicator_bounds() -> dict[str, dict]:
             for entry in load_yaml("indicators")["indicators"] if any(k in entry for k in keys)}
 
 
+@lru_cache(maxsize=1)
+def default_unit() -> str:
+    """The unit of a table without a unit column (``default_unit`` of ``data/catalog/units.yaml``)."""
+    from analytics.catalog import load_yaml
+
+    return load_yaml("units")["default_unit"]
+
+
 def units() -> tuple[str, ...]:
     """The units a figure may have (the catalogue's order)."""
     return tuple(unit_bounds())
@@ -182,7 +190,7 @@ def frame_problems(frame: pd.DataFrame, limits: Limits) -> list[tuple]:
     """(index, column, reason) for every implausible year or value of a table (vectorised).
 
     ``frame`` has ``year`` and/or ``value`` and, for the count bound, ``unit`` (default:
-    persons) and either ``city_id`` (with optional ``geo_level``) or ``iso3``;
+    ``default_unit``) and either ``city_id`` (with optional ``geo_level``) or ``iso3``;
     ``indicator_id`` (if present) marks signed ``net_*`` indicators and the population itself.
     A missing value (NaN) is reported as not finite.
     """
@@ -194,7 +202,7 @@ def frame_problems(frame: pd.DataFrame, limits: Limits) -> list[tuple]:
     if "value" not in frame or frame.empty:
         return problems
     values = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    units = frame["unit"].astype(str) if "unit" in frame else pd.Series("persons", index=frame.index)
+    units = frame["unit"].astype(str) if "unit" in frame else pd.Series(default_unit(), index=frame.index)
     indicators = frame["indicator_id"].astype(str) if "indicator_id" in frame else pd.Series("", index=frame.index)
     signed = indicators.map(is_signed).astype(bool)
     ranges = pd.DataFrame([value_range(u, i)[:2] for u, i in zip(units, indicators)], index=frame.index, columns=["low", "high"])
