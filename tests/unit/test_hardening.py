@@ -561,8 +561,8 @@ def test_bounds_per_unit_and_indicator_are_read_from_the_catalogue(monkeypatch):
 
     real = catalog.load_yaml
 
-    def edited(name, *args, **kw):  # the catalogue as an editor would change it
-        data = real(name, *args, **kw)
+    def edited(name, *args, **kw):  # the catalogue as an editor would change it (a copy: load_yaml may share its result)
+        data = __import__("copy").deepcopy(real(name, *args, **kw))
         if name == "indicators":
             for entry in data["indicators"]:
                 if entry["indicator_id"] == "foreign_citizens_share":
