@@ -112,6 +112,25 @@ def open_store(path: str | os.PathLike | None = None, read_only: bool = True) ->
 
 
 HTTP_PREFIXES = ("http://", "https://")
+# DuckDB's file layout (storage version 64+): three 4 KiB headers, then the blocks.
+HEADER_BYTES = 3 * 4096
+
+
+def check_file(con, path: str) -> None:
+    """Raise ``StoreError`` when the DuckDB file at ``path`` is shorter than its header says
+    (``pragma_database_size``: total blocks x block size): a truncated file opens and answers
+    small queries, and fails on the first block beyond its end. Other stores: nothing to check."""
+    if not os.path.isfile(path):
+        return
+    row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+                      "WHERE database_name = current_database()").fetchone()
+    if row is None:
+        return
+    expected = HEADER_BYTES + int(row[0]) * int(row[1])
+    actual = os.path.getsize(path)
+    if actual < expected:
+        raise StoreError(f"{path}: {actual} bytes, shorter than the {expected} bytes its header describes "
+                         "(truncated or being overwritten)")
 
 
 def _http_filesystem():

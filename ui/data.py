@@ -5,7 +5,7 @@ Pages call these, never SQL.
 
 A damaged file (truncated or overwritten while the app serves it) is ``DatabaseUnavailable``
 at any moment, not only at start: a file shorter than its own block count says is refused when
-it is opened (``check_file``), and a read error of any query becomes ``DatabaseUnavailable``
+it is opened (``analytics.store.check_file``), and a read error of any query becomes ``DatabaseUnavailable``
 (app.py shows the "database not available" page for both). Results are cached per file
 identity (inode, modification time) as well as per data version, so numbers computed from the
 file before it was damaged are never shown as current; the next good file is read again.
@@ -41,27 +41,6 @@ def _file_stamp() -> tuple:
     return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
-# DuckDB's file layout (storage version 64+): three 4 KiB headers, then the blocks.
-HEADER_BYTES = 3 * 4096
-
-
-def check_file(con, path: str) -> None:
-    """Raise ``DatabaseUnavailable`` when the DuckDB file at ``path`` is shorter than its header
-    says (``PRAGMA database_size``: total blocks x block size): a truncated file opens and
-    answers small queries, and fails on the first block beyond its end."""
-    if not os.path.isfile(path):
-        return  # a Parquet directory or a remote store: nothing to measure here
-    row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
-                      "WHERE database_name = current_database()").fetchone()
-    if row is None:
-        return
-    expected = HEADER_BYTES + int(row[0]) * int(row[1])
-    actual = os.path.getsize(path)
-    if actual < expected:
-        raise DatabaseUnavailable(f"{path}: {actual} bytes, shorter than the {expected} bytes its header describes "
-                                  "(truncated or being overwritten)")
-
-
 def file_identity() -> tuple:
     """The identity of the database file now (path, inode, modification time): part of every
     cache key, with the data version."""
@@ -83,7 +62,7 @@ def _connection(stamp: tuple):
                 old.close()
             con = store.open_store(stamp[0])
             try:
-                check_file(con, stamp[0])
+                store.check_file(con, stamp[0])  # a truncated file opens and fails later: refused now
             except BaseException:
                 con.close()
                 raise
