@@ -52,6 +52,9 @@ SLOW_TESTS = {
     "tests/unit/test_full_disk.py::test_build_on_a_full_disk_is_one_line_and_leaves_no_temporary_file": "CLI build (10 s)",
     "tests/unit/test_full_disk.py::test_publish_on_a_full_disk_is_a_message_and_leaves_the_old_publication": "2 CLI publishes",
     "tests/unit/test_security_headers.py::test_headers_read_from_a_running_server": "starts a Streamlit server (6 s)",
+    # the city page stays in the fast lane; the other pages of the same promise run in the full suite (4-6 s each)
+    **{f"tests/app/test_damaged_database.py::test_truncated_while_serving_gives_not_available_page_then_recovers[{page}]":
+       "4 AppTest runs of a page (4-6 s)" for page in ("overview", "compare", "explorer")},
 }
 
 
