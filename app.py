@@ -3,6 +3,7 @@
 The pages live in ``views/`` (not ``pages/``): Streamlit runs a ``pages/`` folder beside the
 main script as a multipage app of its own, which bypassed this router on deep links.
 """
+import duckdb
 import streamlit as st
 
 from i18n import LANGUAGES, is_rtl, t
@@ -37,19 +38,39 @@ st.session_state["_page_charts"] = []
 st.session_state["_pending_links"] = []
 st.session_state["_page_path"] = page.url_path or DEFAULT_PAGE
 
-# The database must be readable before any page runs: otherwise a clear page, no traceback.
-# The run is pinned to the data version current now: the whole page comes from one version.
-try:
-    ui_data.begin_run()
-except Exception:  # noqa: BLE001 - every failure to open the database gets the same page
+
+
+def database_unavailable(holder=None):
+    """The one "database not available" page (at start, or when a read fails while a page runs:
+    ``holder`` then drops what the page had drawn, so no number of a damaged file stays shown)."""
+    if holder is not None:
+        holder.empty()
     st.title(t("db_missing_title", language))
     st.error(t("db_missing_body", language), icon=":material/database_off:")
     st.code("make build", language="bash")
     st.stop()
 
+
+def run_page():
+    """``page.run()``; a database read error at any moment gives the "not available" page."""
+    holder = st.empty()
+    try:
+        with holder.container():
+            page.run()
+    except (ui_data.DatabaseUnavailable, duckdb.Error):
+        database_unavailable(holder)
+
+
+# The database must be readable before any page runs: otherwise a clear page, no traceback.
+# The run is pinned to the data version current now: the whole page comes from one version.
+try:
+    ui_data.begin_run()
+except Exception:  # noqa: BLE001 - every failure to open the database gets the same page
+    database_unavailable()
+
 if embed:  # one chart alone, for an iframe: no sidebar, header, widgets or text
     st.session_state["_embed_shown"] = False
-    page.run()
+    run_page()
     if st.session_state["_embed_shown"]:
         st.markdown("""<style>
             [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -122,7 +143,7 @@ st.html(f"""<script>
   document.documentElement.lang = "{language}";
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
 </script>""", unsafe_allow_javascript=True, width="content")
-page.run()
+run_page()
 from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
 
 fill_view_links()

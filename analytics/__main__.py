@@ -45,6 +45,8 @@ def cmd_data(args) -> int:
 
 def cmd_build(args) -> int:
     from analytics.db import build
+    from analytics.diskspace import DiskFull
+    from analytics.text_safety import printable
     from analytics.validate import ValidationError
 
     try:
@@ -52,6 +54,12 @@ def cmd_build(args) -> int:
     except ValidationError as error:
         print(f"build refused, database unchanged.\n{error}", file=sys.stderr)
         return 1
+    except DiskFull as error:  # one line, no traceback, no temporary file left
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 -- a message, never a traceback
+        print(f"build failed, database unchanged: {type(error).__name__}: {printable(error)}", file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2))
     return 0
 
@@ -115,12 +123,15 @@ def cmd_summary(args) -> int:
 
 
 def cmd_publish(args) -> int:
+    from analytics.diskspace import DiskFull
+    from analytics.ingest import data_lock
     from analytics.store import publish_parquet
 
     start = time.perf_counter()
     try:
-        manifest = publish_parquet(args.db, args.parquet)
-    except FileNotFoundError as error:
+        with data_lock(HARMONISED_DIR):  # the one lock of build, ingest and publish
+            manifest = publish_parquet(args.db, args.parquet)
+    except (FileNotFoundError, DiskFull) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps({"path": args.parquet, "data_version": manifest["data_version"],

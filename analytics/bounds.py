@@ -11,8 +11,10 @@ Rules
   year that has not started; projections are not figures of this dashboard);
 - a value is a finite number (no NaN, no infinity) and not negative zero (``-0`` is a typing
   or conversion slip; it sorts and prints differently from ``0``);
-- a share (unit ``percent``) lies in 0..100; a count is not negative, except for signed
-  indicators (``net_*``);
+- the bounds of each unit come from the catalogue (``data/catalog/units.yaml``: a share, unit
+  ``percent``, lies in 0..100; a count is not negative), and an indicator may narrow them or
+  allow negative values (``data/catalog/indicators.yaml``: ``min``, ``max``, ``signed: true``
+  for a balance such as ``net_migration``); nothing of this is written in code;
 - a count (unit persons, places, applications, households) is not above the population of
   the territory it belongs to, where known: ``POPULATION_MARGIN`` x the largest World Bank
   population of the country (``country_context``, indicator ``population_worldbank``) -- a
@@ -22,13 +24,14 @@ Rules
   agglomeration on Earth (Tokyo, 37.4 million, UN DESA World Urbanization Prospects 2018; the
   2025 revision puts Jakarta at about 42 million) -- and ``NATIONAL_MAX`` (1.5 billion, above
   India's 1.44 billion, World Bank 2023) for a region or a country. Signed indicators
-  (``net_*``) are bounded in absolute value.
+  are bounded in absolute value.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +41,63 @@ FIRST_YEAR = 1800
 POPULATION_MARGIN = 1.05
 CITY_MAX = 50_000_000
 NATIONAL_MAX = 1_500_000_000
-COUNT_UNITS = ("persons", "places", "applications", "households")
-SHARE_UNIT = "percent"
 POPULATION_INDICATOR = "population_worldbank"
 WIDE_LEVELS = ("national", "region")
+
+
+@lru_cache(maxsize=1)
+def unit_bounds() -> dict[str, dict]:
+    """``data/catalog/units.yaml`` by unit: ``{unit: {kind, min, max}}`` (percent: a share in 0..100)."""
+    from analytics.catalog import load_yaml
+
+    return {entry["unit"]: {k: v for k, v in entry.items() if k != "unit"} for entry in load_yaml("units")["units"]}
+
+
+@lru_cache(maxsize=1)
+def indicator_bounds() -> dict[str, dict]:
+    """The bounds an indicator of ``data/catalog/indicators.yaml`` sets (``min``, ``max``, ``signed``), by id."""
+    from analytics.catalog import load_yaml
+
+    keys = ("min", "max", "signed")
+    return {entry["indicator_id"]: {k: entry[k] for k in keys if k in entry}
+            for entry in load_yaml("indicators")["indicators"] if any(k in entry for k in keys)}
+
+
+@lru_cache(maxsize=1)
+def default_unit() -> str:
+    """The unit of a table without a unit column (``default_unit`` of ``data/catalog/units.yaml``)."""
+    from analytics.catalog import load_yaml
+
+    return load_yaml("units")["default_unit"]
+
+
+def units() -> tuple[str, ...]:
+    """The units a figure may have (the catalogue's order)."""
+    return tuple(unit_bounds())
+
+
+def count_units() -> tuple[str, ...]:
+    """Units of kind ``count`` (bounded by the territory's population)."""
+    return tuple(u for u, spec in unit_bounds().items() if spec.get("kind") == "count")
+
+
+def is_signed(indicator_id) -> bool:
+    """True for an indicator the catalogue marks ``signed: true`` (a balance: may be negative)."""
+    return bool(indicator_bounds().get(str(indicator_id), {}).get("signed", False))
+
+
+def value_range(unit: str, indicator_id: str = "") -> tuple[float, float, str]:
+    """(lowest, highest, where it is written) for a value of ``unit`` and ``indicator_id``: the
+    unit's bounds, narrowed or replaced by the indicator's; a signed indicator has no lower bound."""
+    spec = unit_bounds().get(unit, {})
+    own = indicator_bounds().get(str(indicator_id), {})
+    low = own.get("min", spec.get("min", -math.inf))
+    high = own.get("max", spec.get("max", math.inf))
+    if own.get("signed"):
+        low = own.get("min", -math.inf)
+    where = (f"bounds of indicator {indicator_id}, data/catalog/indicators.yaml" if "min" in own or "max" in own
+             else f"bounds of unit {unit}, data/catalog/units.yaml")
+    return float(low), float(high), where
 
 
 def last_year() -> int:
@@ -98,22 +154,31 @@ def year_problem(year) -> str | None:
     return None
 
 
-def value_problem(value, unit: str, bound: tuple[float, str] | None = None, signed: bool = False) -> str | None:
-    """Why ``value`` (a float) is implausible for ``unit``, or None.
+def value_problem(value, unit: str, bound: tuple[float, str] | None = None, signed: bool = False,
+                  indicator_id: str = "") -> str | None:
+    """Why ``value`` (a float) is implausible for ``unit`` (and ``indicator_id``), or None.
 
-    ``bound`` is ``Limits.count_bound(...)`` for a count; ``signed`` allows negative values
-    (``net_*`` indicators), bounded in absolute value.
+    The range comes from the catalogue (``value_range``); ``bound`` is
+    ``Limits.count_bound(...)`` for a count; ``signed`` (or an indicator marked ``signed``)
+    allows negative values, bounded in absolute value.
     """
     value = float("nan") if value is None or value is pd.NA else float(value)
+    signed = signed or is_signed(indicator_id)
     if not math.isfinite(value):
         return f"value {value!r} is not a finite number"
     if value == 0 and math.copysign(1.0, value) < 0:
         return "value -0 (negative zero) is not a plausible figure; write 0"
-    if unit == SHARE_UNIT and not 0 <= value <= 100:
-        return f"share {value:g} outside 0..100"
-    if unit in COUNT_UNITS and value < 0 and not signed:
+    kind = unit_bounds().get(unit, {}).get("kind")
+    low, high, where = value_range(unit, indicator_id)
+    if signed and "min" not in indicator_bounds().get(str(indicator_id), {}):
+        low = -math.inf
+    if kind == "share" and not low <= value <= high:
+        return f"share {value:g} outside {low:g}..{high:g}" + ("" if where.startswith("bounds of unit") else f" ({where})")
+    if kind == "count" and value < 0 and low >= 0:
         return f"negative value {value:g} for a count or share"
-    if unit in COUNT_UNITS and bound is not None:
+    if not low <= value <= high:
+        return f"value {value:g} outside {low:g}..{high:g} ({where})"
+    if kind == "count" and bound is not None:
         limit, basis = bound
         size = abs(value) if signed else value
         if size > limit:
@@ -125,7 +190,7 @@ def frame_problems(frame: pd.DataFrame, limits: Limits) -> list[tuple]:
     """(index, column, reason) for every implausible year or value of a table (vectorised).
 
     ``frame`` has ``year`` and/or ``value`` and, for the count bound, ``unit`` (default:
-    persons) and either ``city_id`` (with optional ``geo_level``) or ``iso3``;
+    ``default_unit``) and either ``city_id`` (with optional ``geo_level``) or ``iso3``;
     ``indicator_id`` (if present) marks signed ``net_*`` indicators and the population itself.
     A missing value (NaN) is reported as not finite.
     """
@@ -137,9 +202,11 @@ def frame_problems(frame: pd.DataFrame, limits: Limits) -> list[tuple]:
     if "value" not in frame or frame.empty:
         return problems
     values = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    units = frame["unit"].astype(str) if "unit" in frame else pd.Series("persons", index=frame.index)
+    units = frame["unit"].astype(str) if "unit" in frame else pd.Series(default_unit(), index=frame.index)
     indicators = frame["indicator_id"].astype(str) if "indicator_id" in frame else pd.Series("", index=frame.index)
-    signed = indicators.str.startswith("net_")
+    signed = indicators.map(is_signed).astype(bool)
+    ranges = pd.DataFrame([value_range(u, i)[:2] for u, i in zip(units, indicators)], index=frame.index, columns=["low", "high"])
+    counts = units.isin(count_units())
     if "iso3" in frame:
         iso3, wide = frame["iso3"], pd.Series(True, index=frame.index)
     else:
@@ -149,16 +216,16 @@ def frame_problems(frame: pd.DataFrame, limits: Limits) -> list[tuple]:
     bound = (POPULATION_MARGIN * population).fillna(wide.map({True: float(NATIONAL_MAX), False: float(CITY_MAX)}))
     size = values.abs().where(signed, values)
     suspect = (~np.isfinite(values) | ((values == 0) & np.signbit(values))
-               | (units.eq(SHARE_UNIT) & ~values.between(0, 100))
-               | (units.isin(COUNT_UNITS) & ((size > bound) | ((values < 0) & ~signed))))
+               | (values < ranges["low"]) | (values > ranges["high"])
+               | (counts & (size > bound)))
     for i in frame.index[suspect.to_numpy()]:
         limit = None
-        if units[i] in COUNT_UNITS:
+        if units[i] in count_units():
             limit = limits.count_bound(city_id=frame["city_id"][i] if "city_id" in frame else None,
                                        iso3=frame["iso3"][i] if "iso3" in frame else None,
                                        geo_level=frame["geo_level"][i] if "geo_level" in frame else None,
                                        indicator_id=indicators[i])
-        reason = value_problem(values[i], units[i], limit, signed=bool(signed[i]))
+        reason = value_problem(values[i], units[i], limit, signed=bool(signed[i]), indicator_id=indicators[i])
         if reason:
             problems.append((i, "value", reason))
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from analytics import catalog
 from analytics.compare import SOURCE_RANK
+from analytics.diskspace import DiskFull, free_bytes, is_disk_full, needed_for_build
 from analytics.paths import HARMONISED_DIR, database_path
 from analytics.rules import parse_bool_column
 
@@ -279,6 +281,10 @@ def write_database(tables: dict[str, pd.DataFrame], target: Path, derive: bool =
     for stale in target.parent.glob(f"{target.name}.tmp*"):  # left by a build that was killed
         stale.unlink(missing_ok=True)
     tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    needed = needed_for_build(target)
+    if needed and free_bytes(target.parent) < needed:  # refused before writing anything
+        raise DiskFull(target.parent, needed, "build")
+    con = None
     try:
         con = duckdb.connect(str(tmp))
         con.execute(SCHEMA_SQL)
@@ -303,22 +309,60 @@ def write_database(tables: dict[str, pd.DataFrame], target: Path, derive: bool =
             write_derived_tables(con)
         con.execute("CHECKPOINT")
         con.close()
+        con = None
         os.replace(tmp, target)
+    except Exception as error:
+        if is_disk_full(error):
+            written = _remove_temporary(con, tmp)
+            con = None
+            raise DiskFull(target.parent, needed, "build", written) from None
+        raise
     finally:
-        tmp.unlink(missing_ok=True)
+        _remove_temporary(con, tmp)
     return target
 
 
+def _remove_temporary(con, tmp: Path) -> int:
+    """Close ``con`` and remove the new file, its write-ahead log and any spill folder of DuckDB;
+    returns the bytes they held."""
+    if con is not None:
+        try:
+            con.close()
+        except Exception:  # noqa: BLE001 -- closing a connection whose disk is full may fail too
+            pass
+    held = 0
+    for path in (tmp, tmp.with_name(tmp.name + ".wal")):
+        try:
+            held += path.stat().st_size
+        except OSError:
+            pass
+        path.unlink(missing_ok=True)
+    shutil.rmtree(tmp.with_name(tmp.name + ".tmp"), ignore_errors=True)
+    return held
+
+
 def build(target: Path | None = None, harmonised: Path = HARMONISED_DIR, ingested: Path | None = None) -> dict:
-    """Validate the harmonised data and (re)build the database atomically. Returns row counts and timing."""
+    """Validate the harmonised data and (re)build the database atomically. Returns row counts and timing.
+
+    Holds the one lock of build, ingest and publish (``analytics.ingest.data_lock``) and first
+    finishes an ingest that was killed after its commit point, or undoes one killed before it
+    (``analytics.ingest.recover``): the build then includes every figure that is live.
+    """
+    from analytics.ingest import data_lock, recover
     from analytics.validate import validate_tables  # pandera: only the build needs it, not the app's start path
 
     start = time.perf_counter()
-    tables = load_tables(harmonised, ingested)
-    validate_tables(tables)
-    path = write_database(tables, Path(target) if target else database_path())
+    target = Path(target) if target else database_path()
+    with data_lock(harmonised):
+        recovered = [step for step in recover(harmonised, target) if step.startswith("rolled_forward:")]
+        tables = load_tables(harmonised, ingested)
+        validate_tables(tables)
+        path = write_database(tables, target)
     counts = {name: len(frame) for name, frame in tables.items()}
-    return {"path": str(path), "seconds": round(time.perf_counter() - start, 2), "rows": counts}
+    result = {"path": str(path), "seconds": round(time.perf_counter() - start, 2), "rows": counts}
+    if recovered:
+        result["completed_interrupted_ingests"] = [step.split(":", 1)[1] for step in recovered]
+    return result
 
 
 def connect(path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:

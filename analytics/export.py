@@ -23,15 +23,14 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 import zipfile
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from analytics import rules
+from analytics.text_safety import clean_url, one_line
 
 DATASETS = ("observations", "area_counts")
 OBSERVATION_COLUMNS = [
@@ -266,17 +265,13 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 # --------------------------------------------------------------------------- text from data
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:\"'=$%^@])")
 
 
 def _plain_text(value) -> str:
-    """Data text as one line of plain text: Unicode NFC, control and bidi characters removed,
-    whitespace folded. (To be replaced by analytics.text_safety.plain_text once merged.)"""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Data text as one line of plain text (``analytics.text_safety.one_line``: NFC, control,
+    invisible and bidi characters removed, whitespace folded)."""
+    return one_line(value)
 
 
 def _markdown_text(value) -> str:
@@ -287,19 +282,10 @@ def _markdown_text(value) -> str:
 
 
 def _safe_url(value) -> str:
-    """``value`` if it is an http or https URL with a host (and no spaces or control characters),
-    else "" (a javascript:, data: or relative URL is never printed). (To be replaced by
-    analytics.text_safety.safe_link once merged.)"""
-    text = _plain_text(value)
-    if not text or text != str(value).strip() or " " in text or any(ch in text for ch in "<>\"'`"):
-        return ""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return text
+    """``value`` if it is a plain http or https URL with a host, else "" (a javascript:, data: or
+    relative URL, or one with characters that end a link, is never printed): the ingest's rule,
+    ``analytics.text_safety.clean_url``."""
+    return clean_url(value) if isinstance(value, str) else ""
 
 
 def _fence(text: str) -> str:

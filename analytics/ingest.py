@@ -19,8 +19,13 @@ Before the commit point nothing visible has changed; a failure or ``KeyboardInte
 the staging folder and the new database (``except BaseException``), and a process killed there
 leaves only those, which the next ingest removes. A failure between the two renames is
 completed (rolled forward) by the handler, or, after ``kill -9``, by the next ingest when the
-database still carries the data version of the commit record. Ingests are serialised by a lock
-file (``data/.ingest.lock``).
+database still carries the data version of the commit record.
+
+One lock for everything that writes the data (``data_lock``: ``data/.ingest.lock``): ingest,
+``build`` and ``publish`` run one at a time, and ``build`` first finishes or undoes an ingest that
+was killed (``recover``), so a build after an ingest killed at its commit point keeps the figure
+that is already live and the staged file is never lost. A retry of an ingest whose earlier run
+was completed this way says so and succeeds.
 """
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ import pandas as pd
 from analytics import bounds, catalog
 from analytics.normalise import text_key, url_key
 from analytics.paths import HARMONISED_DIR, database_path
-from analytics.text_safety import printable
+from analytics.text_safety import field_problem, printable
 from analytics.rules import OBSERVATION_KEY, parse_bool_column
 
 REQUIRED = ["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level",
@@ -54,11 +59,24 @@ DERIVED = ["city", "indicator_label", "flag"]
 # Compared and stored in the form of normalise.text_key (NFC, whitespace folded).
 KEY_TEXT = ["city_id", "indicator_id", "unit", "geo_unit", "geo_level", "source_id", "source_title", "publisher",
             "source_type", "concept", "breakdown", "breakdown_value", "licence"]
-UNITS = ("persons", "percent", "places", "applications", "households")
 MAX_BYTES = 20 * 1024 * 1024
 KEY = list(OBSERVATION_KEY)  # analytics.rules
 SAFE_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,79}$")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# The documented notation (docs/ingest-format.md): ASCII digits 0-9 only (``\d`` would also take
+# Arabic-Indic, Devanagari or full-width digits and reinterpret them silently), a point as the
+# decimal separator, an optional sign and exponent; nothing else.
+NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+YEAR = re.compile(r"^[0-9]{4}$")
+NUMBER_FORM = "digits 0-9 with a point for decimals and no separators, units or signs other than a leading minus (12.5, 1000, 1e3)"
+# Per-field limits: (kind of text for text_safety.field_problem, longest value in characters).
+FIELD_RULES = {
+    "city_id": ("identifier", 80), "indicator_id": ("identifier", 80), "year": ("identifier", 10),
+    "value": ("identifier", 40), "unit": ("identifier", 40), "geo_unit": ("identifier", 200),
+    "geo_level": ("identifier", 40), "source_id": ("identifier", 80), "source_title": ("text", 500),
+    "publisher": ("name", 300), "source_url": ("url", 2000), "source_type": ("identifier", 40),
+    "concept": ("identifier", 40), "breakdown": ("identifier", 80), "breakdown_value": ("identifier", 200),
+    "is_estimate": ("identifier", 10), "note": ("text", 1000), "licence": ("name", 200),
+}
 MAX_NAME_BYTES = 200
 # Test hook: stop at a named moment of ingest_file (see _pause); never set in normal use.
 PAUSE_ENV = "MC2CM_INGEST_PAUSE_AT"
@@ -169,9 +187,15 @@ def read_ingest_file(path: Path, limits: bounds.Limits | None = None) -> pd.Data
             frame[column] = ""
     frame = frame[COLUMNS].astype(object)
     frame = frame.apply(lambda s: s.map(str.strip))
+    frame["line"] = [line for line, _ in rows]
+    # Per-field limits on the values as written (before text_key folds what it folds).
+    for row in frame.itertuples():
+        for column, (kind, longest) in FIELD_RULES.items():
+            reason = field_problem(getattr(row, column), kind, longest)
+            if reason:
+                problems.append((row.line, column, reason))
     for column in KEY_TEXT:
         frame[column] = frame[column].map(text_key)
-    frame["line"] = [line for line, _ in rows]
     problems += _row_problems(frame, limits if limits is not None else bounds.limits_from_files(HARMONISED_DIR))
     if problems:
         raise IngestError(path, sorted(problems, key=lambda p: (p[0] or 0)))
@@ -179,8 +203,31 @@ def read_ingest_file(path: Path, limits: bounds.Limits | None = None) -> pd.Data
 
 
 def _number(text: str) -> float | None:
-    """A decimal number written with digits (``1e3`` allowed), or None ('inf', 'NaN', '1,5', '1_000' are not)."""
+    """A decimal number written with digits 0-9 (``1e3`` allowed), or None ('inf', 'NaN', '1,5',
+    '1_000', '0x10', '١٢' are not)."""
     return float(text) if NUMBER.match(text) else None
+
+
+def notation_problem(text: str, what: str = "value") -> str:
+    """Why ``text`` is not written in the documented notation: the value as written, what was
+    recognised in it and the expected form (``NUMBER_FORM`` or a four-digit year)."""
+    hints = []
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        hints.append("digits of another script")
+    if "," in text:
+        hints.append("a comma: decimal comma or thousands separator")
+    if "%" in text:
+        hints.append("a percent sign: the unit column says percent")
+    if "_" in text or "'" in text or any(ch.isspace() for ch in text):
+        hints.append("a digit separator or space")
+    if re.match(r"^[+-]?0[xXoObB]", text):
+        hints.append("a hexadecimal, octal or binary prefix")
+    if text.strip().lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        hints.append("a word, not a finite number")
+    found = f" (it has {'; '.join(hints)})" if hints else ""
+    if what == "year":
+        return f"{text!r} is not a four-digit year as written{found}; expected four digits 0-9 (2024)"
+    return f"{text!r} is not a number as written{found}; expected {NUMBER_FORM}"
 
 
 def _row_problems(frame: pd.DataFrame, limits: bounds.Limits) -> list[tuple]:
@@ -197,15 +244,15 @@ def _row_problems(frame: pd.DataFrame, limits: bounds.Limits) -> list[tuple]:
         if row.indicator_id and row.indicator_id not in indicators.index:
             problems.append((n, "indicator_id", f"unknown indicator {row.indicator_id!r} (see data/catalog/indicators.yaml)"))
         year = None
-        if row.year and not re.fullmatch(r"\d{4}", row.year):
-            problems.append((n, "year", f"{row.year!r} is not a four-digit year"))
+        if row.year and not YEAR.match(row.year):
+            problems.append((n, "year", notation_problem(row.year, "year")))
         elif row.year:
             year = int(row.year)
         value = _number(row.value) if row.value else None
         if row.value and value is None:
-            problems.append((n, "value", f"{row.value!r} is not a number"))
-        if row.unit and row.unit not in UNITS:
-            problems.append((n, "unit", f"unknown unit {row.unit!r}; expected one of {', '.join(UNITS)}"))
+            problems.append((n, "value", notation_problem(row.value)))
+        if row.unit and row.unit not in bounds.units():  # data/catalog/units.yaml
+            problems.append((n, "unit", f"unknown unit {row.unit!r}; expected one of {', '.join(bounds.units())}"))
         if row.indicator_id in indicators.index and row.unit and row.unit != indicators.loc[row.indicator_id, "unit"] \
                 and not (row.unit == "applications" and row.indicator_id.startswith("asylum")):
             problems.append((n, "unit", f"unit {row.unit!r} differs from the indicator's unit {indicators.loc[row.indicator_id, 'unit']!r}"))
@@ -219,14 +266,14 @@ def _row_problems(frame: pd.DataFrame, limits: bounds.Limits) -> list[tuple]:
             problems.append((n, "source_id", "use lower-case letters, digits, '-', '_' or '.' (at most 80)"))
         if row.is_estimate and row.is_estimate.lower() not in ("true", "false", "1", "0", "yes", "no"):
             problems.append((n, "is_estimate", f"{row.is_estimate!r} is not true/false"))
-        if row.source_url and not re.match(r"^https?://[^\s/?#]+", row.source_url):
-            problems.append((n, "source_url", "must start with http:// or https:// and a host"))
         parsed.append({"line": n, "year": year, "value": value, "unit": row.unit, "city_id": row.city_id,
                        "geo_level": row.geo_level, "indicator_id": row.indicator_id})
     # Plausibility bounds (one place: analytics.bounds), on the rows whose year / value are numbers.
+    # A value that is not a number was reported above as written: it is not checked again as NaN.
     checked = pd.DataFrame(parsed, columns=["line", "year", "value", "unit", "city_id", "geo_level", "indicator_id"])
-    for i, column, reason in bounds.frame_problems(checked[checked.value.notna() | checked.year.notna()], limits):
-        problems.append((int(checked.line[i]), column, reason))
+    for part in (checked[checked.value.notna()], checked[checked.value.isna() & checked.year.notna()].drop(columns="value")):
+        for i, column, reason in bounds.frame_problems(part, limits):
+            problems.append((int(checked.line[i]), column, reason))
     dup = frame.duplicated(KEY, keep="first")
     for line in frame.line[dup]:
         problems.append((int(line), ",".join(KEY), "duplicate key within the file"))
@@ -291,7 +338,8 @@ def _conflicts(frame: pd.DataFrame, name: str, replace: bool, harmonised: Path, 
         if key in keys:
             problems.append((int(line), ",".join(KEY), "this figure (same key) is already in the database"))
     ids = sources.assign(id_key=sources.source_id.astype(str).map(text_key),
-                         title_key=sources.title.astype(str).map(text_key), url=sources.url.astype(str).map(url_key))
+                         title_key=sources.title.astype(str).map(text_key), url=sources.url.astype(str).map(url_key),
+                         publisher_key=sources.publisher.map(lambda p: text_key(p) if isinstance(p, str) else ""))
     by_id = ids.drop_duplicates("id_key").set_index("id_key")
     by_citation = ids.drop_duplicates(["title_key", "url"]).set_index(["title_key", "url"])
     for row in frame.drop_duplicates("source_id").itertuples():
@@ -301,6 +349,11 @@ def _conflicts(frame: pd.DataFrame, name: str, replace: bool, harmonised: Path, 
             if (known["title_key"], known["url"]) != citation:
                 problems.append((int(row.line), "source_id",
                                  f"source_id {row.source_id!r} already names another source ({known['title']!r}, {known['url']!r})"))
+            elif known["publisher_key"] and known["publisher_key"] != row.publisher:
+                # The same id, title and URL under another publisher would credit the figures to it.
+                problems.append((int(row.line), "publisher",
+                                 f"source_id {row.source_id!r} is published by {known['publisher']!r} in the database, "
+                                 f"not {row.publisher!r}; cite it with its publisher or use a new source_id"))
         elif citation in by_citation.index:
             # A figure reuses a known source only by its source_id: a copy of its title and URL
             # under a new id is refused (it would pass as that source without being checked as one).
@@ -322,9 +375,24 @@ def _pause(moment: str) -> None:
     time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
 
 
+LOCK_NAME = ".ingest.lock"
+
+
+def lock_path(harmonised: Path = HARMONISED_DIR) -> Path:
+    """The one lock file of build, ingest and publish: ``<harmonised>/../.ingest.lock``."""
+    return Path(harmonised).parent / LOCK_NAME
+
+
+@contextmanager
+def data_lock(harmonised: Path = HARMONISED_DIR):
+    """Build, ingest and publish one at a time (``lock_path``; see ``_lock``)."""
+    with _lock(lock_path(harmonised)):
+        yield
+
+
 @contextmanager
 def _lock(path: Path):
-    """One ingest at a time (an advisory ``flock`` on ``path``; released when the process dies)."""
+    """One writer at a time (an advisory ``flock`` on ``path``; released when the process dies)."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -337,6 +405,11 @@ def _lock(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staged_bytes(frame: pd.DataFrame) -> bytes:
+    """The file as it is stored in ``ingested/`` (the checked rows, typed and folded)."""
+    return frame.drop(columns="line").to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _db_version(path: Path) -> str | None:
@@ -395,12 +468,21 @@ def ingest_file(path, replace: bool = False, target_db: Path | None = None,
     harmonised = Path(harmonised)
     ingested_dir = Path(ingested) if ingested is not None else harmonised / "ingested"
     target = Path(target_db or database_path())
-    with _lock(harmonised.parent / ".ingest.lock"):
-        recover(harmonised, target)
+    with data_lock(harmonised):
+        done = recover(harmonised, target)
         name = stored_name(path)
         frame = read_ingest_file(path, bounds.limits_from_files(harmonised))
         destination = ingested_dir / name
         if destination.exists() and not replace:
+            same = destination.read_bytes() == _staged_bytes(frame)
+            if same and f"rolled_forward:{name}" in done:
+                # This is the retry of an ingest killed after its commit point: it is complete now.
+                return {"ingested": str(destination), "stored_name": name, "ingested_rows": len(frame), "path": str(target),
+                        "completed": "an earlier run of this ingest was interrupted after its commit point; it is now "
+                                     "complete (the database already held these figures), nothing else changed"}
+            if same:
+                raise IngestError(path, [(None, None, f"a file stored as {name} was already ingested with this same content: "
+                                                      "nothing to do (use --replace to ingest it again)")])
             raise IngestError(path, [(None, None, f"a file stored as {name} was already ingested; use --replace to update it")])
         problems = _conflicts(frame, name, replace, harmonised, ingested_dir)
         if problems:
@@ -419,7 +501,7 @@ def ingest_file(path, replace: bool = False, target_db: Path | None = None,
                         os.link(other, staged_dir / other.name)
                     except OSError:
                         shutil.copy2(other, staged_dir / other.name)
-            frame.drop(columns="line").to_csv(staged, index=False, lineterminator="\n")
+            staged.write_bytes(_staged_bytes(frame))
             _pause("staged")
             tables = load_tables(harmonised, staged_dir)
             validate_tables(tables)

@@ -146,6 +146,29 @@ def _open_file_isolated(location: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# DuckDB's file layout (storage version 64+): three 4 KiB headers, then the blocks.
+HEADER_BYTES = 3 * 4096
+
+
+def check_file(con, path: str, database: str | None = None) -> None:
+    """Raise ``StoreError`` when the DuckDB file at ``path`` is shorter than its header says
+    (``pragma_database_size``: total blocks x block size): a truncated file opens and answers
+    small queries, and fails on the first block beyond its end. Other stores: nothing to check.
+    ``database``: the name the file is attached under (``FILE_ALIAS`` for an isolated store),
+    default the connection's current database."""
+    if not os.path.isfile(path):
+        return
+    row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+                      "WHERE database_name = coalesce(?, current_database())", [database]).fetchone()
+    if row is None:
+        return
+    expected = HEADER_BYTES + int(row[0]) * int(row[1])
+    actual = os.path.getsize(path)
+    if actual < expected:
+        raise StoreError(f"{path}: {actual} bytes, shorter than the {expected} bytes its header describes "
+                         "(truncated or being overwritten)")
+
+
 def _http_filesystem():
     """fsspec's HTTP filesystem (aiohttp; range requests) with the file modification time DuckDB
     asks for (``modified``, from the ``Last-Modified`` header), which fsspec does not provide:
@@ -267,9 +290,13 @@ def publish_parquet(db_path: str | os.PathLike | None, out_dir: str | os.PathLik
         manifest = {"format": FORMAT, "data_version": version, "source": Path(source).name, "tables": tables}
         _check_round_trip(tmp, manifest)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    except BaseException:
+    except BaseException as error:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        from analytics.diskspace import DiskFull, is_disk_full
+
+        if isinstance(error, Exception) and is_disk_full(error):  # one message; nothing half-written is left
+            raise DiskFull(out.parent, 2 * Path(source).stat().st_size, "publish") from None
         raise
     con.close()
     if out.exists():

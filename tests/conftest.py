@@ -48,6 +48,17 @@ SLOW_TESTS = {
     "tests/api/test_images.py": "draws charts with Chromium (15 s)",
     "tests/api/test_served.py": "starts the Streamlit runtime (4 s)",
     "tests/api/test_docs_examples.py::test_curl_examples_answer": "draws a chart image with Chromium (13 s)",
+    # issue 26
+    "tests/unit/test_hardening.py::test_build_after_ingest_killed_at_commit_point_keeps_the_live_figure":
+        "kills an ingest subprocess, then a full build",
+    "tests/unit/test_hardening.py::test_retry_of_an_ingest_killed_at_commit_point_says_it_completed": "3 ingest subprocesses",
+    "tests/unit/test_hardening.py::test_build_waits_for_the_lock_held_by_an_ingest": "a full build (8 s)",
+    "tests/unit/test_full_disk.py::test_build_on_a_full_disk_is_one_line_and_leaves_no_temporary_file": "CLI build (10 s)",
+    "tests/unit/test_full_disk.py::test_publish_on_a_full_disk_is_a_message_and_leaves_the_old_publication": "2 CLI publishes",
+    "tests/unit/test_security_headers.py::test_headers_read_from_a_running_server": "starts a Streamlit server (6 s)",
+    # the city page stays in the fast lane; the other pages of the same promise run in the full suite (4-6 s each)
+    **{f"tests/app/test_damaged_database.py::test_truncated_while_serving_gives_not_available_page_then_recovers[{page}]":
+       "4 AppTest runs of a page (4-6 s)" for page in ("overview", "compare", "explorer")},
 }
 
 

@@ -1,9 +1,17 @@
 """Data access for the pages: one read-only connection per database file version, shared by the
 sessions of the process, a cursor per query, analytics results cached in the process
-(``cached``) and keyed on the data version, so a rebuilt or ingested database shows without a
-restart. Each script run is pinned to one data version (``begin_run``, called by app.py), so no
-page shows numbers of two versions when a build swaps in a new file while it is computed.
-Pages call these, never SQL."""
+(``cached``) and keyed on the data version and the file's identity, so a rebuilt or ingested
+database shows without a restart. Each script run is pinned to one data version (``begin_run``,
+called by app.py), so no page shows numbers of two versions when a build swaps in a new file
+while it is computed. Pages call these, never SQL.
+
+A damaged file (truncated or overwritten while the app serves it) is ``DatabaseUnavailable``
+at any moment, not only at start: a file shorter than its own block count says is refused when
+it is opened (``analytics.store.check_file``), and a read error of any query becomes
+``DatabaseUnavailable`` (app.py shows the "database not available" page for both). Results are
+cached per file identity (inode, modification time) as well as per data version, so numbers
+computed from the file before it was damaged are never shown as current.
+"""
 from __future__ import annotations
 
 import os
@@ -11,6 +19,7 @@ import threading
 from collections import OrderedDict
 from typing import Callable, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -45,6 +54,12 @@ class Opened:
         self.stamp, self.con, self.version = stamp, con, version
 
 
+def file_identity() -> tuple:
+    """The identity of this run's database file (path, inode, modification time): part of every
+    cache key, with the data version."""
+    return _active().stamp
+
+
 _LOCK = threading.Lock()
 _OPEN: dict = {}  # {"current": Opened} : the data version new runs start on
 _RUN = threading.local()  # .opened: the data version this thread's script run is pinned to
@@ -53,6 +68,8 @@ _RUN = threading.local()  # .opened: the data version this thread's script run i
 def _open(stamp: tuple) -> Opened:
     con = store.open_store(stamp[0], isolated=True)
     try:
+        # a truncated file opens and fails later: refused now
+        store.check_file(con, stamp[0], store.FILE_ALIAS if store.store_kind(stamp[0]) == "duckdb_file" else None)
         version = con.execute("SELECT data_version FROM build_info").fetchone()[0]
     except BaseException:
         con.close()
@@ -156,12 +173,14 @@ def cached(function: Callable[..., T], *args, **kwargs) -> T:
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     kwargs = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
     opened = _active()  # the key's version and the cursor's data are the same version
-    key = (opened.version, function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
+    key = (opened.version, opened.stamp, function.__module__, function.__qualname__, hashable(args), hashable(kwargs))
 
     def compute():
         con = opened.con.cursor()
         try:
             return function(con, *args, **dict(kwargs))
+        except duckdb.Error as error:  # a block that cannot be read: the file was damaged while served
+            raise DatabaseUnavailable(str(error)) from error
         finally:
             con.close()
 

@@ -51,7 +51,8 @@ def built(name: str, ctx: Context, inputs: tuple, build: Callable[[], T]) -> T:
     it is built once and kept (a bounded LRU of ``CACHED_VIEWS``). ``inputs`` must name every
     value ``build`` depends on besides ``ctx``. The result is shared: never mutate it.
     """
-    key = (name, ctx.data_version, ctx.lang, ctx.mode, ui_data.hashable(inputs))
+    # The file's identity too: a view built before the file was damaged is not shown as current.
+    key = (name, ctx.data_version, ui_data.file_identity(), ctx.lang, ctx.mode, ui_data.hashable(inputs))
     return _built_views().get_or_build(key, lambda: _final(build()))
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analytics import catalog
+from analytics import bounds, catalog
 from analytics.harmonise._common import require, raw_file
 
 EXPECTED_COLUMNS = [
@@ -251,7 +251,7 @@ def check(observations: pd.DataFrame, sources: pd.DataFrame, excluded: pd.DataFr
             f"curated: expected {dropped} drops + {replaced} replaced + {NO_YEAR_ROWS} rows without year, got {len(excluded)}")
     share = observations.unit == "percent"
     require(observations.loc[share, "value"].between(0, 100).all(), "curated: a share outside 0..100")
-    signed = observations.indicator_id.str.startswith("net_")
+    signed = observations.indicator_id.map(bounds.is_signed).astype(bool)  # catalogue: `signed: true`
     require((observations.loc[~share & ~signed, "value"] >= 0).all(), "curated: negative count")
     require(set(observations.source_id) <= set(sources.source_id), "curated: observation without source")
 

@@ -1,6 +1,8 @@
-"""Text that comes from data is shown as text: a figure ingested with hostile publisher,
-territory, title and URL renders on every page without a link, image or HTML element from the
-data (finding 1 of the hardening issue)."""
+"""Text that comes from data is shown as text: a figure with hostile publisher, territory, title
+and URL renders on every page without a link, image or HTML element from the data (finding 1 of
+the hardening issue). Since issue 26 the ingest refuses such fields; the pages must stay safe for
+data that reaches the database another way (a file ingested before the rule, a harmonised file),
+so the fixture writes the row into ``ingested/`` directly and builds."""
 import csv
 import json
 import re
@@ -22,7 +24,7 @@ PAGES = ["overview", "city", "compare", "explorer", "methods", "coverage"]
 def hostile_db(tmp_path_factory, built_db):
     import shutil
 
-    from analytics.ingest import ingest_file
+    from analytics.db import build
     from analytics.paths import HARMONISED_DIR
 
     root = tmp_path_factory.mktemp("hostile")
@@ -30,16 +32,19 @@ def hostile_db(tmp_path_factory, built_db):
     shutil.copytree(HARMONISED_DIR, harmonised, ignore=shutil.ignore_patterns("ingested"))
     db = root / "mc2cm.duckdb"
     shutil.copy2(built_db, db)
-    path = root / "hostile.csv"
+    (harmonised / "ingested").mkdir()
+    path = harmonised / "ingested" / "hostile.csv"  # as the ingest stores a file (analytics.ingest._typed)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["city_id", "indicator_id", "year", "value", "unit", "geo_unit", "geo_level", "source_id", "source_title",
-                         "publisher", "source_url", "source_type", "is_estimate", "note"])
+                         "publisher", "source_url", "source_type", "concept", "breakdown", "breakdown_value", "is_estimate",
+                         "note", "licence", "flag"])
         # the newest official figure of Vienna's headline (ties with Statistik Austria's 1 January 2026 release of
         # issue 20 are broken by source id: "hostile-src" first), so that every page shows its hostile texts
         writer.writerow(["vienna", "foreign_citizens_share", "2026", "35.5", "percent", GEO_UNIT, "municipality", "hostile-src",
-                         TITLE, PUBLISHER, URL, "official_statistics", "false", "[n](http://evil.example)"])
-    ingest_file(path, target_db=db, harmonised=harmonised)
+                         TITLE, PUBLISHER, URL, "official_statistics", "foreign_citizenship", "", "", "False",
+                         "[n](http://evil.example)", "not stated", "ingested"])
+    build(db, harmonised)
     return db
 
 

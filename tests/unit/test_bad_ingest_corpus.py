@@ -24,9 +24,12 @@ def _tree(folder):
 
 
 def test_corpus_is_large_enough():
-    assert len(EXPECTED) >= 65
+    assert len(EXPECTED) >= 95
     assert {p.name for p in CORPUS.glob("*.csv")} == set(EXPECTED)
-    for prefix in ("structure_", "type_", "range_", "bounds_", "fields_", "message_", "key_", "encoding_"):
+    for prefix in ("structure_", "type_", "range_", "bounds_", "fields_", "message_", "key_", "encoding_",
+                   # issue 26: other digit scripts and notations, invisible characters in ids, oversized
+                   # fields, markup and script URLs, bidirectional controls
+                   "notation_", "digits_", "invisible_", "size_", "markup_", "bidi_"):
         assert any(name.startswith(prefix) for name in EXPECTED), prefix
 
 
@@ -46,7 +49,8 @@ def test_corpus_is_what_the_script_generates(tmp_path):
 CLI_SAMPLE = ["structure_binary_png.csv", "structure_unbalanced_quote.csv", "type_value_inf.csv", "bounds_value_1e308.csv",
               "bounds_negative_zero.csv", "fields_one_more.csv", "fields_one_fewer.csv", "message_escape_in_column_name.csv",
               "message_osc8_link_in_value.csv", "key_nbsp_repeats_existing_figure.csv", "key_source_copied_under_new_id.csv",
-              "encoding_utf16.csv"]
+              "encoding_utf16.csv", "digits_value_arabic_indic.csv", "size_note_100000_characters.csv",
+              "bidi_override_in_publisher.csv", "markup_url_breaks_out_of_link.csv", "notation_value_percent_sign.csv"]
 
 
 def test_cli_sample_refused_without_traceback(workspace):

@@ -478,3 +478,106 @@ def test_cli_never_prints_a_traceback(workspace, tmp_path):
         else:
             assert proc.returncode == 1 and name in err, err
             assert sha(workspace["db"]) == before
+
+
+# --- Issue 26, finding 3: one lock for build, ingest and publish; a build after an interrupted ingest -----------------
+
+def _live_figures(db) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM observations WHERE source_id = 'my-src'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_build_after_ingest_killed_at_commit_point_keeps_the_live_figure(workspace, tmp_path):
+    """Killed between the database swap and the move of its file: the figure is live. A plain
+    build then completes that ingest (the file moves into ingested/) instead of dropping it."""
+    from analytics.db import build
+
+    path = write(tmp_path, HEADER + "\n" + line() + "\n")
+    code, _ = _stop_at(workspace, path, "committed", signal.SIGKILL, tmp_path)
+    assert code == -signal.SIGKILL
+    assert _live_figures(workspace["db"]) == 1 and not (workspace["ingested"] / "user.csv").exists()
+    result = build(workspace["db"], workspace["harmonised"], workspace["ingested"])
+    assert _live_figures(workspace["db"]) == 1, "the build removed a figure that was already live"
+    assert (workspace["ingested"] / "user.csv").is_file()
+    assert result["completed_interrupted_ingests"] == ["user.csv"]
+    assert not list(workspace["harmonised"].parent.glob(".ingest-staging-*"))
+
+
+def test_retry_of_an_ingest_killed_at_commit_point_says_it_completed(workspace, tmp_path):
+    """The retry completes the earlier run and says so (exit 0), not "refused ... use --replace"."""
+    path = write(tmp_path, HEADER + "\n" + line() + "\n")
+    code, _ = _stop_at(workspace, path, "committed", signal.SIGKILL, tmp_path)
+    assert code == -signal.SIGKILL
+    proc = _cli(workspace, path)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert "interrupted after its commit point; it is now complete" in out, out
+    assert "refused" not in err and "--replace" not in err, err
+    assert _live_figures(workspace["db"]) == 1 and (workspace["ingested"] / "user.csv").is_file()
+    again = _cli(workspace, path)  # a third run: the file is in, with this content
+    out, err = again.communicate(timeout=180)
+    assert again.returncode == 1 and "already ingested with this same content: nothing to do" in err, err
+
+
+def test_build_waits_for_the_lock_held_by_an_ingest(workspace):
+    """Build, ingest and publish share one lock (analytics.ingest.data_lock): a build started
+    while it is held writes nothing until it is released."""
+    import threading
+
+    from analytics.db import build
+    from analytics.ingest import data_lock, lock_path
+
+    assert lock_path(workspace["harmonised"]) == workspace["harmonised"].parent / ".ingest.lock"
+    before = sha(workspace["db"])
+    done = []
+    with data_lock(workspace["harmonised"]):
+        worker = threading.Thread(target=lambda: done.append(build(workspace["db"], workspace["harmonised"], workspace["ingested"])))
+        worker.start()
+        worker.join(3)
+        assert worker.is_alive() and not done, "the build did not wait for the lock"
+        assert sha(workspace["db"]) == before and not list(workspace["db"].parent.glob("mc2cm.duckdb.tmp*"))
+    worker.join(300)
+    assert done and done[0]["path"] == str(workspace["db"])
+
+
+# --- Issue 26, finding 5: plausibility bounds per unit and per indicator from the catalogue, not in code -------------
+
+def test_bounds_per_unit_and_indicator_are_read_from_the_catalogue(monkeypatch):
+    import yaml
+
+    import analytics.catalog as catalog
+
+    units = yaml.safe_load((ROOT / "data" / "catalog" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    assert bounds.units() == tuple(u["unit"] for u in units)
+    assert bounds.value_range("percent") == (0.0, 100.0, "bounds of unit percent, data/catalog/units.yaml")
+    assert all(bounds.is_signed(i) for i in ("net_migration", "net_internal_migration", "net_international_migration"))
+    assert not bounds.is_signed("foreign_citizens")
+    code = "\n".join(line for line in (ROOT / "analytics" / "bounds.py").read_text(encoding="utf-8").splitlines()
+                     if not line.lstrip().startswith(("#", "-", "``")))
+    assert '"percent"' not in code and '"net_' not in code and '"persons"' not in code, "a bound written in code"
+
+    real = catalog.load_yaml
+
+    def edited(name, *args, **kw):  # the catalogue as an editor would change it (a copy: load_yaml may share its result)
+        data = __import__("copy").deepcopy(real(name, *args, **kw))
+        if name == "indicators":
+            for entry in data["indicators"]:
+                if entry["indicator_id"] == "foreign_citizens_share":
+                    entry["max"] = 60
+        return data
+
+    monkeypatch.setattr(catalog, "load_yaml", edited)
+    bounds.indicator_bounds.cache_clear()
+    try:
+        assert bounds.value_problem(70.0, "percent", indicator_id="foreign_citizens_share") == \
+            "share 70 outside 0..60 (bounds of indicator foreign_citizens_share, data/catalog/indicators.yaml)"
+        assert bounds.value_problem(70.0, "percent", indicator_id="foreign_born_share") is None
+        frame = __import__("pandas").DataFrame({"value": [70.0, 50.0], "unit": "percent", "city_id": "vienna",
+                                                "indicator_id": ["foreign_citizens_share", "foreign_citizens_share"]})
+        assert [(i, c) for i, c, _ in bounds.frame_problems(frame, bounds.Limits())] == [(0, "value")]
+    finally:
+        monkeypatch.setattr(catalog, "load_yaml", real)
+        bounds.indicator_bounds.cache_clear()

@@ -102,3 +102,30 @@ def test_printable_escapes_control_characters_only():
     assert printable("a\u202eb") == "a\\u202eb"
     assert printable("Montréal, عمّان, 🙂") == "Montréal, عمّان, 🙂"
     assert printable("line\nbreak") == "line\\nbreak"
+
+
+# --- issue 26: one URL rule for the ingest and the exports ---------------------------------------------------------
+
+BREAKOUT = ["https://www.wien.gv.at/)[x](javascript:alert(1))", "https://www.wien.gv.at/\u202egpj.exe",
+            "https://www.wien.gv.at/\"><script>alert(1)</script>", "https://www.wien.gv.at/a{b}", "javascript:alert(1)",
+            "https://user@evil.example/", "https://www.wien.gv.at/\u200bstatistik"]
+
+
+@pytest.mark.parametrize("url", BREAKOUT)
+def test_exports_never_print_a_url_the_ingest_refuses(url):
+    from analytics import export
+    from analytics.text_safety import clean_url, field_problem, url_problem
+
+    assert url_problem(url) is not None
+    assert field_problem(url, "url", 2000) is not None
+    assert clean_url(url) == "" and export._safe_url(url) == ""
+
+
+def test_exports_keep_a_plain_url_and_strip_bidi_from_text():
+    from analytics import export
+    from analytics.text_safety import clean_url, one_line
+
+    for url in ("https://www.wien.gv.at/statistik/", "https://www.ine.es/jaxi/Tabla.htm?t=2852&L=0", "http://[2001:db8::1]:8080/x"):
+        assert clean_url(url) == url and export._safe_url(url) == url
+    assert one_line("Stadt Wien\u202e 32 AM\u200b\n MA 23") == "Stadt Wien 32 AM MA 23"
+    assert export._plain_text("Stadt Wien\u202e 32 AM") == one_line("Stadt Wien\u202e 32 AM")
