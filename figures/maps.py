@@ -156,7 +156,7 @@ def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subt
     known = frame.value.notna()
     hover = [f"<b>{ctx.city(r.city_id)}</b><br>"
              + (f"{ctx.label('indicators', r.indicator_id)}: {percent(r.value, ctx.lang)} ({int(r.year_used)}, "
-                f"{ctx.label('concepts', r.concept)}, {r.geo_unit})<br>{ctx.t('source_is', publisher=r.publisher)}"
+                f"{ctx.label('concepts', r.concept)}, {ctx.territory(r.geo_unit, r.city_id, getattr(r, 'geo_level', None))})<br>{ctx.t('source_is', publisher=r.publisher)}"
                 if pd.notna(r.value) else ctx.t("no_migrant_share"))
              + (f"<br>{ctx.t('population')}: {number(r.population, ctx.lang)} ({int(r.pop_year)})" if pd.notna(r.population) else "")
              for r in frame.itertuples()]

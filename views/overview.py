@@ -23,7 +23,7 @@ def every_city() -> pd.DataFrame:
     shares = cached(compare.compare_cities, list(HEADLINE_SHARES))
     population = cached(compare.compare_cities, "population_total")
     return lookup("cities").merge(
-        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "publisher", "source_type",
+        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "geo_level", "publisher", "source_type",
                 "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
         population[["city_id", "value", "year_used", "geo_unit"]].rename(
             columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
@@ -78,7 +78,7 @@ for i, row in enumerate(cards.itertuples()):
         if pd.notna(row.value):
             st.metric(name, percent(row.value, ctx.lang), help=ctx.label("indicators", row.indicator_id))
             st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
-                             f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
+                             f"{ctx.label('concepts', row.concept)} · {ctx.territory(row.geo_unit, row.city_id, row.geo_level)}"))
             st.caption(plain(f"{ctx.t('source_is', publisher=row.publisher)} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if not row.comparable:
