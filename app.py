@@ -3,6 +3,8 @@
 The pages live in ``views/`` (not ``pages/``): Streamlit runs a ``pages/`` folder beside the
 main script as a multipage app of its own, which bypassed this router on deep links.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from i18n import LANGUAGES, is_rtl, t
@@ -11,7 +13,9 @@ from ui.pages import DEFAULT_PAGE
 from ui.pages import PAGES as REGISTRY
 from ui.widgets import VIEW, flag, lang, select, view_params
 
-st.set_page_config(page_title="MC2CM", page_icon=":material/public:", layout="wide")
+# A local favicon (ui/assets/favicon.png): a ":material/..." page icon is drawn from a font fetched from an outside host.
+FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
+st.set_page_config(page_title="MC2CM", page_icon=FAVICON, layout="wide")
 
 if VIEW not in st.session_state:
     st.session_state[VIEW] = {}

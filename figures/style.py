@@ -125,14 +125,21 @@ def year_span(years) -> str:
     return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
+# Year labels on a time axis: at most this many, so that they never overlap on a 390 px phone
+# (about 260 px of plot: 6 labels of 4 digits at 13 px).
+YEAR_TICKS_MAX = 6
+
+
 def integer_year_axis(fig: go.Figure, years, axis: str = "x") -> None:
-    """Years as integers: one tick per year for short spans, never '2,014.5'."""
+    """Years as integers: one tick per year for short spans (at most ``YEAR_TICKS_MAX``), never
+    "2,014.5", never overlapping at 390 px."""
     years = sorted({int(y) for y in years if pd.notna(y)})
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
-    if len(years) <= 12 and years[-1] - years[0] <= 15:  # one tick per year with data; far-apart sparse years
-        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])  # would crowd: regular ticks
-    else:
-        update(tickformat="d", dtick=max(1, round((years[-1] - years[0]) / 8)))
+    span = years[-1] - years[0]
+    if span <= YEAR_TICKS_MAX - 1:  # one tick per year with data: at most YEAR_TICKS_MAX labels
+        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    else:  # plotly's own ticks, whole years, never more than fit a phone's 390 px (issue 25)
+        update(tickformat="d", tickmode="auto", nticks=min(span, YEAR_TICKS_MAX))
     if len(years) == 1:
         update(range=[years[0] - 1, years[0] + 1])
 
@@ -266,9 +273,18 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# Modebar buttons left out (issue 25): each is a keyboard stop; the export button (toImage) and
+# the reset of the view stay, so a chart has at most 3 stops with Streamlit's full-screen button.
+MODEBAR_REMOVED = ("zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                   "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "toggleHover",
+                   "zoomInMap", "zoomOutMap", "zoomInGeo", "zoomOutGeo", "hoverClosestGeo", "resetGeo",
+                   "zoomInMapbox", "zoomOutMapbox", "hoverClosestGl2d", "hoverClosestPie", "zoom3d", "pan3d",
+                   "orbitRotation", "tableRotation", "resetCameraDefault3d", "resetCameraLastSave3d", "hoverClosest3d")
+
+
 def export_config(name: str, fmt: str = "png") -> dict:
     """Plotly config: the modebar writes a 1920x1080 PNG or SVG with a meaningful file name."""
-    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "scrollZoom": False,
+    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_REMOVED), "scrollZoom": False,
             "toImageButtonOptions": {"format": fmt, "filename": f"mc2cm-{slug(name)}", **EXPORT}}
 
 

@@ -42,7 +42,8 @@ def server(built_db):
     """``streamlit run app.py`` on a free loopback port, on the session's built database."""
     if not Path(CHROMIUM).exists():
         _require(CHROMIUM)
-    port = _free_port()
+    # MC2CM_E2E_PORT: a fixed port (a shared machine gives each developer a port range)
+    port = int(os.environ.get("MC2CM_E2E_PORT") or _free_port())
     env = dict(os.environ, MC2CM_DB=str(built_db))
     log = (HERE / "screenshots")
     log.mkdir(exist_ok=True)
