@@ -111,19 +111,45 @@ css = """
 h2 {font-size: 1.6rem !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stPageLink"] * {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important;}
 """
 if is_rtl(language):
     css += """
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {text-align: right;}
 [data-testid="stMain"] ul {padding-right: 1.2rem; padding-left: 0;}
+[data-testid="stDataFrame"] {direction: ltr;}
 """
 st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
 # The document's language and direction as attributes (screen readers, browser shaping, tests).
 direction = "rtl" if is_rtl(language) else "ltr"
+# A phone (below 640 px): the server draws its charts for a narrow screen (cookie NARROW_COOKIE; the
+# first page is drawn once more when the cookie was not yet known), and the sidebar menu closes
+# when one of its links is tapped.
+from ui.render import NARROW_COOKIE, narrow  # noqa: E402
+
+drawn_narrow = "1" if narrow() else "0"
 st.html(f"""<script>
   document.documentElement.lang = "{language}";
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
+  const narrow = window.matchMedia("(max-width: 639px)").matches ? "1" : "0";
+  if (!document.cookie.split("; ").includes("{NARROW_COOKIE}=" + narrow)) {{
+    document.cookie = "{NARROW_COOKIE}=" + narrow + "; path=/; SameSite=Strict";
+    if (narrow !== "{drawn_narrow}" && !sessionStorage.getItem("{NARROW_COOKIE}_redrawn")) {{
+      sessionStorage.setItem("{NARROW_COOKIE}_redrawn", "1");
+      location.reload();
+    }}
+  }}
+  if (!window.mc2cmMenuCloses) {{
+    window.mc2cmMenuCloses = true;
+    document.addEventListener("click", (event) => {{
+      if (!window.matchMedia("(max-width: 639px)").matches) return;
+      if (!event.target.closest('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')) return;
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) setTimeout(() => close.click(), 0);
+    }}, true);
+  }}
 </script>""", unsafe_allow_javascript=True, width="content")
 page.run()
 from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
