@@ -141,13 +141,27 @@ st.html(f"""<script>
       location.reload();
     }}
   }}
+  // A grid of small maps: one keyboard stop for the chart, not one per map (each map's canvas takes
+  // the focus to pan with the arrow keys; a single map keeps that).
+  if (!window.mc2cmSmallMaps) {{
+    window.mc2cmSmallMaps = new MutationObserver(() => {{
+      for (const plot of document.querySelectorAll(".js-plotly-plot")) {{
+        const canvases = plot.querySelectorAll("canvas.maplibregl-canvas[tabindex]:not([tabindex='-1'])");
+        if (plot.querySelectorAll("canvas.maplibregl-canvas").length > 1) for (const c of canvases) c.tabIndex = -1;
+      }}
+    }});
+    window.mc2cmSmallMaps.observe(document.body, {{childList: true, subtree: true}});
+  }}
   if (!window.mc2cmMenuCloses) {{
     window.mc2cmMenuCloses = true;
     document.addEventListener("click", (event) => {{
       if (!window.matchMedia("(max-width: 639px)").matches) return;
       if (!event.target.closest('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')) return;
-      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (close) setTimeout(() => close.click(), 0);
+      const close = () => {{
+        const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+        if (button && button.getAttribute("aria-expanded") !== "false") button.click();
+      }};
+      for (const wait of [0, 400, 1200]) setTimeout(close, wait);  // the next page may draw its sidebar again
     }}, true);
   }}
 </script>""", unsafe_allow_javascript=True, width="content")

@@ -231,6 +231,9 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                            xref="paper", yref="paper", x=1 if rtl else 0, y=0, yshift=-(bottom - 8),
                            xanchor="right" if rtl else "left", yanchor="bottom", showarrow=False,
                            align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})
+    if phone and any(getattr(tr, "type", "") == "bar" and tr.orientation != "h" and tr.x is not None
+                     and any(isinstance(v, str) for v in tr.x) for tr in fig.data):
+        fig.update_xaxes(tickangle=-90)  # names under vertical bars, upright, never overlapping on a phone
     fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
     inert_trace_text(fig)
@@ -339,10 +342,11 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 # Modebar buttons left out (issue 25): each is a keyboard stop; the export button (toImage) and
-# the reset of the view stay, so a chart has at most 3 stops with Streamlit's full-screen button.
+# the reset of a plot's axes stay, so a chart has at most 3 stops with Streamlit's full-screen button
+# (a map: the export button, the map itself, which pans and zooms with the keyboard, full screen).
 MODEBAR_REMOVED = ("zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
                    "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "toggleHover",
-                   "zoomInMap", "zoomOutMap", "zoomInGeo", "zoomOutGeo", "hoverClosestGeo", "resetGeo",
+                   "zoomInMap", "zoomOutMap", "resetViewMap", "zoomInGeo", "zoomOutGeo", "hoverClosestGeo", "resetGeo",
                    "zoomInMapbox", "zoomOutMapbox", "hoverClosestGl2d", "hoverClosestPie", "zoom3d", "pan3d",
                    "orbitRotation", "tableRotation", "resetCameraDefault3d", "resetCameraLastSave3d", "hoverClosest3d")
 

@@ -25,8 +25,9 @@ def every_city() -> pd.DataFrame:
     return lookup("cities").merge(
         shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "geo_level", "publisher", "source_type",
                 "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url"]], on="city_id", how="left").merge(
-        population[["city_id", "value", "year_used", "geo_unit"]].rename(
-            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit"}), on="city_id", how="left")
+        population[["city_id", "value", "year_used", "geo_unit", "geo_level"]].rename(
+            columns={"value": "population", "year_used": "pop_year", "geo_unit": "pop_unit", "geo_level": "pop_level"}),
+        on="city_id", how="left")
 
 
 frame = built("overview-frame", ctx, (), every_city)
@@ -87,7 +88,7 @@ for i, row in enumerate(cards.itertuples()):
             st.metric(name, ctx.t("not_known"))
             st.caption(plain(ctx.t("no_share_known")))
         if pd.notna(row.population):
-            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"))
+            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {ctx.territory(row.pop_unit, row.city_id, row.pop_level)})"))
 
 # --- coverage ----------------------------------------------------------------------------
 st.header(ctx.t("gap_title"))
