@@ -198,6 +198,7 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
     if phone:
         below = _phone_below(fig, size, lines, height or 480, rtl)
         bottom += below
+        _phone_bar_texts(fig)
     fig.update_layout(
         # the subtitle wrapped to the frame (about 1500 px of text at this font size): a long
         # reference line ran past the right edge of the 1920x1080 export
@@ -216,7 +217,8 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                "font": {"size": size + 6, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": size, "color": TEXT},
         colorway=CATEGORICAL, paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 40 if phone else max(70, fig.layout.margin.l or 0), "r": 10 if phone else max(40, fig.layout.margin.r or 0),
+        margin={"l": 40 if phone else max(70, fig.layout.margin.l or 0),
+                "r": 10 if phone else max(40, fig.layout.margin.r or 0),
                 "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
         height=(height or 480) + below if phone else height or {"screen": 480, "presenter": 700, "print": 420}.get(mode, 480),
         legend={"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": size}, "title": {"text": ""},
@@ -275,6 +277,21 @@ def _phone_below(fig: go.Figure, size: int, source_lines: int, height: int, rtl:
         else:
             trace.marker.colorbar.update(bar)
     return legend_px + bar_px
+
+
+def _phone_bar_texts(fig: go.Figure) -> None:
+    """On a phone a horizontal bar's label is its value only (year and standing stay in the hover
+    and the table), with room for it beside the longest bar."""
+    longest = 0.0
+    for trace in fig.data:
+        if getattr(trace, "type", "") == "bar" and trace.orientation == "h" and trace.text is not None \
+                and not isinstance(trace.text, str):
+            trace.text = [str(v).split(" · ")[0] if v is not None else v for v in trace.text]
+            known = [float(x) for x in (trace.x or ()) if x is not None and x == x]
+            longest = max([longest, *known])
+    if longest > 0:
+        reversed_axis = fig.layout.xaxis.autorange == "reversed"
+        fig.update_xaxes(range=[longest * 1.3, 0] if reversed_axis else [0, longest * 1.3], autorange=False)
 
 
 def _has_scale(trace) -> bool:

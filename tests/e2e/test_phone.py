@@ -35,7 +35,7 @@ MEASURE_JS = r"""() => {
   for (const gd of main.querySelectorAll('.js-plotly-plot')) {
     const box = gd.getBoundingClientRect();
     const outside = [];
-    for (const t of gd.querySelectorAll('.infolayer text, .annotation-text, .xtick text, .ytick text, .legendtext')) {
+    for (const t of gd.querySelectorAll('.infolayer text, .annotation-text, .xtick text, .ytick text, .legendtext, .bartext, .textpoint text')) {
       if (!t.textContent.trim()) continue;
       const r = t.getBoundingClientRect();
       if (r.width === 0) continue;
