@@ -134,41 +134,10 @@ direction = "rtl" if is_rtl(language) else "ltr"
 from ui.render import NARROW_COOKIE, narrow  # noqa: E402
 
 drawn_narrow = "1" if narrow() else "0"
-st.html(f"""<script>
-  document.documentElement.lang = "{language}";
-  for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
-  const narrow = window.matchMedia("(max-width: 639px)").matches ? "1" : "0";
-  if (!document.cookie.split("; ").includes("{NARROW_COOKIE}=" + narrow)) {{
-    document.cookie = "{NARROW_COOKIE}=" + narrow + "; path=/; SameSite=Strict";
-    if (narrow !== "{drawn_narrow}" && !sessionStorage.getItem("{NARROW_COOKIE}_redrawn")) {{
-      sessionStorage.setItem("{NARROW_COOKIE}_redrawn", "1");
-      location.reload();
-    }}
-  }}
-  // A grid of small maps: one keyboard stop for the chart, not one per map (each map's canvas takes
-  // the focus to pan with the arrow keys; a single map keeps that).
-  if (!window.mc2cmSmallMaps) {{
-    window.mc2cmSmallMaps = new MutationObserver(() => {{
-      for (const plot of document.querySelectorAll(".js-plotly-plot")) {{
-        const canvases = plot.querySelectorAll("canvas.maplibregl-canvas[tabindex]:not([tabindex='-1'])");
-        if (plot.querySelectorAll("canvas.maplibregl-canvas").length > 1) for (const c of canvases) c.tabIndex = -1;
-      }}
-    }});
-    window.mc2cmSmallMaps.observe(document.body, {{childList: true, subtree: true}});
-  }}
-  if (!window.mc2cmMenuCloses) {{
-    window.mc2cmMenuCloses = true;
-    document.addEventListener("click", (event) => {{
-      if (!window.matchMedia("(max-width: 639px)").matches) return;
-      if (!event.target.closest('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')) return;
-      const close = () => {{
-        const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-        if (button && button.getAttribute("aria-expanded") !== "false") button.click();
-      }};
-      for (const wait of [0, 400, 1200]) setTimeout(close, wait);  // the next page may draw its sidebar again
-    }}, true);
-  }}
-</script>""", unsafe_allow_javascript=True, width="content")
+PAGE_JS = (Path(__file__).resolve().parent / "ui" / "assets" / "page.js").read_text(encoding="utf-8")
+script = (PAGE_JS.replace("__LANG__", language).replace("__DIR__", direction).replace("__COOKIE__", NARROW_COOKIE)
+          .replace("__DRAWN__", drawn_narrow))
+st.html("<script>" + script + "</script>", unsafe_allow_javascript=True, width="content")
 page.run()
 from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
 
