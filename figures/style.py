@@ -287,7 +287,7 @@ def _phone_bar_texts(fig: go.Figure) -> None:
         if getattr(trace, "type", "") == "bar" and trace.orientation == "h" and trace.text is not None \
                 and not isinstance(trace.text, str):
             trace.text = [str(v).split(" · ")[0] if v is not None else v for v in trace.text]
-            known = [float(x) for x in (trace.x or ()) if x is not None and x == x]
+            known = [float(x) for x in (list(trace.x) if trace.x is not None else []) if x is not None and x == x]
             longest = max([longest, *known])
     if longest > 0:
         reversed_axis = fig.layout.xaxis.autorange == "reversed"
