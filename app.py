@@ -112,7 +112,7 @@ h2 {font-size: 1.6rem !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}
 @media (max-width: 639px) {  /* a phone: the chart's modebar above the chart, not on its title */
-  [data-testid="stPlotlyChart"] {padding-top: 28px;}
+  [data-testid="stPlotlyChart"] {margin-top: 28px; overflow: visible;}
   [data-testid="stPlotlyChart"] .modebar-container {top: -28px !important;}
 }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stPageLink"] * {white-space: normal !important; overflow: visible !important;
