@@ -3,6 +3,8 @@
 The pages live in ``views/`` (not ``pages/``): Streamlit runs a ``pages/`` folder beside the
 main script as a multipage app of its own, which bypassed this router on deep links.
 """
+from pathlib import Path
+
 import duckdb
 import streamlit as st
 
@@ -12,7 +14,9 @@ from ui.pages import DEFAULT_PAGE
 from ui.pages import PAGES as REGISTRY
 from ui.widgets import VIEW, flag, lang, select, view_params
 
-st.set_page_config(page_title="MC2CM", page_icon=":material/public:", layout="wide")
+# A local favicon (ui/assets/favicon.png): a ":material/..." page icon is drawn from a font fetched from an outside host.
+FAVICON = str(Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png")
+st.set_page_config(page_title="MC2CM", page_icon=FAVICON, layout="wide")
 
 if VIEW not in st.session_state:
     st.session_state[VIEW] = {}
@@ -129,20 +133,33 @@ css = """
 h2 {font-size: 1.6rem !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible {outline: 3px solid #0B5C8C !important;
   outline-offset: 2px;}
+@media (max-width: 639px) {  /* a phone: the chart's modebar above the chart, not on its title */
+  [data-testid="stPlotlyChart"] {margin-top: 28px; overflow: visible;}
+  [data-testid="stPlotlyChart"] .modebar-container {top: -28px !important;}
+}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stPageLink"] * {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important;}
 """
 if is_rtl(language):
     css += """
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3 {text-align: right;}
 [data-testid="stMain"] ul {padding-right: 1.2rem; padding-left: 0;}
+[data-testid="stDataFrame"] {direction: ltr;}
 """
 st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
 # The document's language and direction as attributes (screen readers, browser shaping, tests).
 direction = "rtl" if is_rtl(language) else "ltr"
-st.html(f"""<script>
-  document.documentElement.lang = "{language}";
-  for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "{direction}";
-</script>""", unsafe_allow_javascript=True, width="content")
+# A phone (below 640 px): the server draws its charts for a narrow screen (cookie NARROW_COOKIE; the
+# first page is drawn once more when the cookie was not yet known), and the sidebar menu closes
+# when one of its links is tapped.
+from ui.render import NARROW_COOKIE, narrow  # noqa: E402
+
+drawn_narrow = "1" if narrow() else "0"
+PAGE_JS = (Path(__file__).resolve().parent / "ui" / "assets" / "page.js").read_text(encoding="utf-8")
+script = (PAGE_JS.replace("__LANG__", language).replace("__DIR__", direction).replace("__COOKIE__", NARROW_COOKIE)
+          .replace("__DRAWN__", drawn_narrow))
+st.html("<script>" + script + "</script>", unsafe_allow_javascript=True, width="content")
 run_page()
 from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
 

@@ -259,7 +259,7 @@ def share_and_population(con, cities=None) -> pd.DataFrame:
     Returns
     -------
     The columns of :func:`compare_cities` plus ``territory_id``, ``population``, ``pop_year``,
-    ``pop_unit`` (its territory label), ``pop_territory_id``, ``pop_source_id``, ``pop_same_territory``
+    ``pop_unit`` (its territory label), ``pop_level``, ``pop_territory_id``, ``pop_source_id``, ``pop_same_territory``
     and ``pop_year_gap`` (population year minus share year).
     """
     shares = compare_cities(con, list(HEADLINE_SHARES), cities=cities)
@@ -276,16 +276,16 @@ def share_and_population(con, cities=None) -> pd.DataFrame:
             ranked = same.assign(_gap=(same.year - r.year_used).abs(), _src=same.source_type.map(SOURCE_RANK))
             best = ranked.sort_values(["_gap", "year", "_src", "source_id"], ascending=[True, False, True, True]).iloc[0]
             rows.append({"population": best.value, "pop_year": int(best.year), "pop_unit": best.geo_unit,
-                         "pop_territory_id": best.territory_id, "pop_source_id": best.source_id, "pop_same_territory": True})
+                         "pop_level": best.geo_level, "pop_territory_id": best.territory_id, "pop_source_id": best.source_id, "pop_same_territory": True})
         elif r.city_id in fallback.index and pd.notna(fallback.loc[r.city_id, "value"]):
             f = fallback.loc[r.city_id]
             tid = pops[(pops.city_id == r.city_id) & (pops.source_id == f.source_id) & (pops.year == f.year_used)
                        & (pops.geo_unit == f.geo_unit)].territory_id
             rows.append({"population": f.value, "pop_year": int(f.year_used), "pop_unit": f.geo_unit,
-                         "pop_territory_id": tid.iloc[0] if len(tid) else None, "pop_source_id": f.source_id,
+                         "pop_level": f.geo_level, "pop_territory_id": tid.iloc[0] if len(tid) else None, "pop_source_id": f.source_id,
                          "pop_same_territory": False})
         else:
-            rows.append({"population": np.nan, "pop_year": None, "pop_unit": None, "pop_territory_id": None,
+            rows.append({"population": np.nan, "pop_year": None, "pop_unit": None, "pop_level": None, "pop_territory_id": None,
                          "pop_source_id": None, "pop_same_territory": False})
     out = pd.concat([shares.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
     out["pop_year"] = out.pop_year.astype("Int64")
@@ -311,6 +311,6 @@ def every_city(con) -> pd.DataFrame:
 
     shares = share_and_population(con)
     return reference.cities(con).merge(
-        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "territory_id", "publisher",
-                "source_type", "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url",
-                "population", "pop_year", "pop_unit", "pop_same_territory"]], on="city_id", how="left")
+        shares[["city_id", "indicator_id", "value", "year_used", "concept", "geo_unit", "geo_level", "territory_id",
+                "publisher", "source_type", "is_estimate", "comparable", "caveat_codes", "n_alternatives", "source_url",
+                "population", "pop_year", "pop_unit", "pop_level", "pop_same_territory"]], on="city_id", how="left")

@@ -41,8 +41,8 @@ POLICY = {
     "default-src": "'self'",
     "script-src": "'self' 'unsafe-inline'",
     "style-src": "'self' 'unsafe-inline'",
-    # Streamlit loads the favicon of a material page icon (app.py: :material/public:) from Google's font CDN.
-    "img-src": "'self' data: blob: https://fonts.gstatic.com",
+    # the favicon is a local file (ui/assets/favicon.png): no outside host at all
+    "img-src": "'self' data: blob:",
     "font-src": "'self' data:",
     "connect-src": "'self' ws: wss:",
     "worker-src": "'self' blob:",

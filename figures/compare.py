@@ -50,7 +50,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
         values.append(r.value)
         patterns.append("/" if r.year_gap_flag else "")  # hatched: more than the allowed gap from the reference year
         hovers.append(f"<b>{name}</b>: {ctx.label('indicators', r.indicator_id)}<br>"
-                      f"{ctx.label('concepts', r.concept)} · {r.geo_unit} · {int(r.year_used)}<br>"
+                      f"{ctx.label('concepts', r.concept)} · {ctx.territory(r.geo_unit, r.city_id, getattr(r, 'geo_level', None))} · {int(r.year_used)}<br>"
                       f"{ctx.caveat(r.caveat_codes)}<br>{ctx.t('source_is', publisher=r.publisher)}"
                       f" ({ctx.label('source_types', r.source_type)})"
                       + (f"<br>{ctx.t('n_other_figures', n=int(r.n_alternatives))}" if r.n_alternatives else ""))
@@ -107,9 +107,9 @@ def lines_over_time(series: pd.DataFrame, ctx: Context, title: str, colour_by: s
             name = str(key)
         marks = [standing_mark(s, bool(e), ctx) for s, e in zip(part.source_type if "source_type" in part else [None] * len(part),
                                                                  part.is_estimate)]
-        hover = [f"<b>{name}</b><br>{int(y)}: {fmt(v, unit, ctx.lang)} · {m}<br>{ctx.label('concepts', c)} · {g}"
-                 f"<br>{ctx.t('source_is', publisher=p)}" for y, v, m, c, g, p in
-                 zip(part.year, part.value, marks, part.concept, part.geo_unit, part.publisher)]
+        hover = [f"<b>{name}</b><br>{int(y)}: {fmt(v, unit, ctx.lang)} · {m}<br>{ctx.label('concepts', c)} · {ctx.territory(g, cid, lv)}"
+                 f"<br>{ctx.t('source_is', publisher=p)}" for y, v, m, c, g, p, cid, lv in
+                 zip(part.year, part.value, marks, part.concept, part.geo_unit, part.publisher, part.city_id, part.geo_level)]
         fig.add_trace(go.Scatter(x=part.year, y=part.value, mode="lines+markers", name=name,
                                  line={"color": colours.get(key, CATEGORICAL[0]),
                                        "dash": dashes[levels.index(level) % len(dashes)]},

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
+from i18n import catalogue
 from i18n import label as catalog_label
 from i18n import t
+
+
+@lru_cache(maxsize=4096)
+def territory_id(city_id: str, geo_level: str, geo_unit: str) -> str:
+    """The canonical territory id of one (city, level, territory as the source names it):
+    ``analytics.rules.territory_key`` on one row."""
+    import pandas as pd
+
+    from analytics.rules import territory_key
+
+    row = pd.DataFrame({"city_id": [city_id or ""], "geo_level": [geo_level or ""], "geo_unit": [geo_unit or ""]})
+    return str(territory_key(row).iloc[0])
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,21 @@ class Context:
 
     def city(self, city_id) -> str:
         return self.label("cities", city_id)
+
+    def territory(self, geo_unit, city_id=None, geo_level=None) -> str:
+        """A territory in this language, translated by its territory id (``labels.territories``
+        of the catalogues; a city's municipality is "<city> (municipality)"). English, and a
+        territory with no translation, keep the source's own spelling."""
+        unit = "" if geo_unit is None or geo_unit != geo_unit else str(geo_unit)
+        if self.lang == "en" or not unit or not city_id or not geo_level or geo_level != geo_level:
+            return unit
+        key = territory_id(str(city_id), str(geo_level), unit)
+        names = catalogue(self.lang)["labels"].get("territories") or {}
+        if names.get(key):
+            return str(names[key])
+        if str(geo_level) == "municipality":
+            return self.t("territory_municipality", city=self.city(city_id))
+        return unit
 
     def t(self, key: str, **params) -> str:
         return t(key, self.lang, **params)

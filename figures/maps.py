@@ -11,7 +11,8 @@ from plotly.subplots import make_subplots
 
 from analytics.rules import SMALL_NUMBER_THRESHOLD
 from figures.context import Context
-from figures.style import (DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, font_size, source_line)
+from figures.style import (DIVERGING, LISA_COLOURS, PLOT_WIDTH, SEQUENTIAL, Chart, describe, finish, font_size,
+                           source_line)
 from i18n import number, percent
 
 MAP_STYLE = "white-bg"
@@ -47,6 +48,11 @@ def view(box, width_px: float = 1000, height_px: float = 480) -> dict:
     return {"center": {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2}, "zoom": zoom}
 
 
+def _width(fig: go.Figure) -> float:
+    """The width a map is drawn at: a phone's (PLOT_WIDTH) when its text is wrapped for one."""
+    return PLOT_WIDTH["phone"] if (fig.layout.margin.r or 40) <= 10 else 1000
+
+
 def _plot_box(fig: go.Figure, width: float = 1000) -> tuple[float, float]:
     """The plotting area a map is fitted to: the figure height less its margins."""
     m = fig.layout.margin
@@ -54,10 +60,34 @@ def _plot_box(fig: go.Figure, width: float = 1000) -> tuple[float, float]:
     return width - (m.l or 70) - (m.r or 40), max(height, 150)
 
 
-def _fit(fig: go.Figure, geojson: dict, width: float = 1000) -> go.Figure:
-    w, h = _plot_box(fig, width)
+def _fit(fig: go.Figure, geojson: dict, width: float | None = None) -> go.Figure:
+    if _width(fig) == PLOT_WIDTH["phone"]:
+        fig.update_layout(margin={"l": 10})  # no axis on a map: the whole phone width
+        _phone_height(fig, bounds(geojson))
+    w, h = _plot_box(fig, width or _width(fig))
     fig.update_layout(map={"style": MAP_STYLE, **view(bounds(geojson), w, h)})
     return fig
+
+
+def _phone_height(fig: go.Figure, box) -> None:
+    """On a phone the map is as tall as the area needs at the phone's width (no empty band
+    between the map and its colour bar)."""
+    x0, y0, x1, y1 = box
+    merc = lambda lat: math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))  # noqa: E731
+    w, h = _plot_box(fig, PLOT_WIDTH["phone"])
+    needed = w * max(merc(y1) - merc(y0), 1e-4) / max(x1 - x0, 1e-4) + 20
+    if needed < h:
+        old = fig.layout.height or 560
+        new = int(old - (h - max(needed, 220)))
+        fig.update_layout(height=new)
+        # the legend and colour bars below the plot are placed in fractions of the frame's height
+        if fig.layout.legend.yref == "container" and fig.layout.legend.y is not None:
+            fig.layout.legend.y = fig.layout.legend.y * old / new
+        for trace in fig.data:
+            for bar in (getattr(trace, "colorbar", None) if "colorbar" in trace else None,
+                        trace.marker.colorbar if "marker" in trace and "colorbar" in trace.marker else None):
+                if bar is not None and bar.yref == "container" and bar.y is not None:
+                    bar.y = bar.y * old / new
 
 
 def choropleth(table: pd.DataFrame, geojson: dict, column: str, ctx: Context, title: str, subtitle: str,
@@ -156,7 +186,7 @@ def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subt
     known = frame.value.notna()
     hover = [f"<b>{ctx.city(r.city_id)}</b><br>"
              + (f"{ctx.label('indicators', r.indicator_id)}: {percent(r.value, ctx.lang)} ({int(r.year_used)}, "
-                f"{ctx.label('concepts', r.concept)}, {r.geo_unit})<br>{ctx.t('source_is', publisher=r.publisher)}"
+                f"{ctx.label('concepts', r.concept)}, {ctx.territory(r.geo_unit, r.city_id, getattr(r, 'geo_level', None))})<br>{ctx.t('source_is', publisher=r.publisher)}"
                 if pd.notna(r.value) else ctx.t("no_migrant_share"))
              + (f"<br>{ctx.t('population')}: {number(r.population, ctx.lang)} ({int(r.pop_year)})" if pd.notna(r.population) else "")
              for r in frame.itertuples()]
@@ -172,7 +202,10 @@ def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subt
            lang=ctx.lang, height=560)
     lon0, lon1 = frame.lon.min() - 3, frame.lon.max() + 3
     lat0, lat1 = frame.lat.min() - 2, frame.lat.max() + 2
-    w, h = _plot_box(fig)
+    if _width(fig) == PLOT_WIDTH["phone"]:
+        fig.update_layout(margin={"l": 10})
+        _phone_height(fig, (lon0, lat0, lon1, lat1))
+    w, h = _plot_box(fig, _width(fig))
     fig.update_layout(map={"style": MAP_STYLE, **view((lon0, lat0, lon1, lat1), w, h)}, showlegend=False)
     alt = describe([(ctx.city(r.city_id), r.value) for r in frame.itertuples()], "percent", ctx.lang, title, "")
 
@@ -193,14 +226,14 @@ def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context
     """
     cities = [c for c in dict.fromkeys(small.city_id) if c in geojsons]
     n = max(len(cities), 1)
-    cols = columns or min(n, 4 if ctx.mode != "print" else 3)
+    cols = columns or min(n, {"print": 3, "phone": 2}.get(ctx.mode, 4))
     rows = math.ceil(n / cols)
     bins = small.attrs.get("bins", [])
     k = len(bins) if column == "class_index" else int(small[column].max() + 1 if not small.empty else 1)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[ctx.city(c) for c in cities],
                         specs=[[{"type": "map"}] * cols] * rows, horizontal_spacing=0.01, vertical_spacing=0.08 / rows)
-    height = rows * 300 + 200
-    cell_w, cell_h = 1000 / cols * 0.9, (height - 240) / rows * 0.82  # the panel each map is fitted to
+    height = rows * (200 if ctx.mode == "phone" else 300) + 200
+    cell_w, cell_h = PLOT_WIDTH.get(ctx.mode, 1000) / cols * 0.9, (height - 240) / rows * 0.82  # the panel each map is fitted to
     for i, cid in enumerate(cities):
         part = small[small.city_id == cid]
         geojson = geojsons[cid]

@@ -10,6 +10,8 @@ Modes
 ``screen``    the dashboard page (13 px text)
 ``presenter`` large text for a projector (20 px), taller charts
 ``print``     a brief or PDF page (11 px text, fixed width)
+``phone``     the dashboard on a narrow screen (below 640 px, e.g. 390x844): titles, subtitles
+              and source lines wrapped to about 330 px, legends and colour bars below the plot
 
 Exports are drawn at half of 1920x1080 and scaled twice (``EXPORT``), so text on a slide is
 twice its on-screen size.
@@ -46,8 +48,11 @@ SOURCE_TYPE_COLOURS = {"official_statistics": "#0072B2", "city_administration": 
 LISA_COLOURS = {"high_high": "#D55E00", "low_low": "#0072B2", "high_low": "#E69F00", "low_high": "#56B4E9",
                 "not_significant": "#DDDDDD"}
 
-_SIZES = {"screen": 13, "presenter": 20, "print": 11}
-SOURCE_WRAP = {"screen": 110, "presenter": 100, "print": 120}  # characters per source line
+_SIZES = {"screen": 13, "presenter": 20, "print": 11, "phone": 12}
+SOURCE_WRAP = {"screen": 110, "presenter": 100, "print": 120, "phone": 56}  # characters per source line
+PHONE = "phone"
+PHONE_TEXT_PX = 330  # the width a phone's chart text is wrapped to (390 px less the page's padding)
+PLOT_WIDTH = {"phone": 360}  # the width maps are fitted to (others: 1000 px)
 
 
 class FinishedFigure(go.Figure):
@@ -125,14 +130,21 @@ def year_span(years) -> str:
     return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
+# Year labels on a time axis: at most this many, so that they never overlap on a 390 px phone
+# (about 260 px of plot: 6 labels of 4 digits at 13 px).
+YEAR_TICKS_MAX = 6
+
+
 def integer_year_axis(fig: go.Figure, years, axis: str = "x") -> None:
-    """Years as integers: one tick per year for short spans, never '2,014.5'."""
+    """Years as integers: one tick per year for short spans (at most ``YEAR_TICKS_MAX``), never
+    "2,014.5", never overlapping at 390 px."""
     years = sorted({int(y) for y in years if pd.notna(y)})
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
-    if len(years) <= 12 and years[-1] - years[0] <= 15:  # one tick per year with data; far-apart sparse years
-        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])  # would crowd: regular ticks
-    else:
-        update(tickformat="d", dtick=max(1, round((years[-1] - years[0]) / 8)))
+    span = years[-1] - years[0]
+    if span <= YEAR_TICKS_MAX - 1:  # one tick per year with data: at most YEAR_TICKS_MAX labels
+        update(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    else:  # plotly's own ticks, whole years, never more than fit a phone's 390 px (issue 25)
+        update(tickformat="d", tickmode="auto", nticks=min(span, YEAR_TICKS_MAX))
     if len(years) == 1:
         update(range=[years[0] - 1, years[0] + 1])
 
@@ -178,24 +190,40 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
     source_text = f"{t('source_is', lang, publisher=source)}" if source else ""
     if data_version:
         source_text += (" · " if source_text else "") + t("data_version_short", lang, version=data_version)
-    width = SOURCE_WRAP.get(mode, 110)
+    # on a phone the source line starts where the plot starts (after the axis labels): about 200 px wide
+    width = SOURCE_WRAP.get(mode, 110) if mode != PHONE else _chars(max(size - 2, 10), 200)
     lines = max(1, len(_wrap(source_text, width)))
     bottom = 56 + int(lines * size * 1.35) + (40 if legend_bottom else 0)
+    phone = mode == PHONE
+    if phone:
+        below = _phone_below(fig, size, lines, height or 480, rtl)
+        bottom += below
+        _phone_bar_texts(fig)
     fig.update_layout(
         # the subtitle wrapped to the frame (about 1500 px of text at this font size): a long
         # reference line ran past the right edge of the 1920x1080 export
-        title={"text": f"<b>{_escape(title)}</b>",
-               "subtitle": {"text": "<br>".join(_wrap(_escape(subtitle), max(60, 1500 // size))),
+        # on a phone the subtitle is lines of the title (a subtitle under a title above the plot fell into the plot)
+        title={"text": "<br>".join([f"<b>{line}</b>" for line in _wrap(_escape(title), _chars(size + 6, bold=True))]
+                                   + [f'<span style="font-size:{size}px;font-weight:normal;color:{MUTED}">{line}</span>'
+                                      for line in _wrap(_escape(subtitle), _chars(size))])
+               if phone else f"<b>{_escape(title)}</b>",
+               "subtitle": {"text": "" if phone else "<br>".join(_wrap(_escape(subtitle), max(60, 1500 // size))),
                             "font": {"size": size, "color": MUTED}},
                "x": 0.99 if rtl else 0.01, "xanchor": "right" if rtl else "left", "xref": "container",
-               "y": 0.98, "yanchor": "top", "yref": "container", "automargin": True,
+               # on a phone the title takes several lines: above the plot (paper), the top margin grows to
+               # fit it (several lines anchored to the container's top were drawn above the frame)
+               **({"y": 1, "yanchor": "bottom", "yref": "paper", "pad": {"b": 8}} if phone else
+                  {"y": 0.98, "yanchor": "top", "yref": "container"}), "automargin": True,
                "font": {"size": size + 6, "color": TEXT}},
         font={"family": FONT_FAMILY, "size": size, "color": TEXT},
         colorway=CATEGORICAL, paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": max(70, fig.layout.margin.l or 0), "r": max(40, fig.layout.margin.r or 0), "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
-        height=height or {"screen": 480, "presenter": 700, "print": 420}.get(mode, 480),
+        margin={"l": 40 if phone else max(70, fig.layout.margin.l or 0),
+                "r": 10 if phone else max(40, fig.layout.margin.r or 0),
+                "t": 100 if mode != "presenter" else 130, "b": bottom, "pad": 4},
+        height=(height or 480) + below if phone else height or {"screen": 480, "presenter": 700, "print": 420}.get(mode, 480),
         legend={"bgcolor": "rgba(255,255,255,0.85)", "font": {"size": size}, "title": {"text": ""},
-                **({"orientation": "h", "yanchor": "top", "y": -0.18, "x": 1 if rtl else 0,
+                **(fig.layout.legend.to_plotly_json() if phone else
+                   {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 1 if rtl else 0,
                     "xanchor": "right" if rtl else "left"} if legend_bottom else
                    ({"x": 0, "xanchor": "left"} if rtl else {}))},
         hoverlabel={"font": {"family": FONT_FAMILY}, "align": "right" if rtl else "left"},
@@ -205,10 +233,74 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                            xref="paper", yref="paper", x=1 if rtl else 0, y=0, yshift=-(bottom - 8),
                            xanchor="right" if rtl else "left", yanchor="bottom", showarrow=False,
                            align="right" if rtl else "left", font={"size": max(size - 2, 10), "color": MUTED})
+    if phone and any(getattr(tr, "type", "") == "bar" and tr.orientation != "h" and tr.x is not None
+                     and any(isinstance(v, str) for v in tr.x) for tr in fig.data):
+        fig.update_xaxes(tickangle=-90)  # names under vertical bars, upright, never overlapping on a phone
     fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
     inert_trace_text(fig)
     return fig
+
+
+def _chars(font_px: int, px: int = PHONE_TEXT_PX, bold: bool = False) -> int:
+    """How many characters of a text of ``font_px`` fit in ``px`` (Noto Sans: about 0.52 em a
+    character, 0.6 em in bold)."""
+    return max(16, int(px / (font_px * (0.6 if bold else 0.52))))
+
+
+def _phone_below(fig: go.Figure, size: int, source_lines: int, height: int, rtl: bool) -> int:
+    """On a phone, the legend and the colour bars go below the plot, above the source line, each
+    anchored to the figure's own frame (``yref="container"``); returns the height they take."""
+    source_px = 8 + int(source_lines * max(size - 2, 10) * 1.35) + 6
+    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
+    shown = fig.layout.showlegend if fig.layout.showlegend is not None else len(names) > 1
+    rows, line = 0, 0.0
+    if shown and names:
+        rows = 1
+        for name in names:
+            item = 40 + len(re.sub(r"<[^>]+>", "", name)) * size * 0.6
+            if line and line + item > PHONE_TEXT_PX:
+                rows, line = rows + 1, 0.0
+            line += item
+    legend_px = rows * int(size * 1.9) + (6 if rows else 0)
+    total = height + legend_px  # the legend's own height is added to the figure's
+    bars = [tr for tr in fig.data if _has_scale(tr)]
+    bar_px = 56 if bars else 0
+    if rows:
+        fig.update_layout(legend={"orientation": "h", "yref": "container", "y": (source_px + bar_px + legend_px) / (total + bar_px),
+                                  "yanchor": "top", "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"})
+    for trace in bars:
+        bar = {"orientation": "h", "yref": "container", "y": source_px / (total + bar_px), "yanchor": "bottom",
+               "x": 0.5, "xanchor": "center", "thickness": 10, "len": 0.9, "title": {"side": "top"}}
+        if getattr(trace, "colorbar", None) is not None and "colorbar" in trace:
+            trace.colorbar.update(bar)
+        else:
+            trace.marker.colorbar.update(bar)
+    return legend_px + bar_px
+
+
+def _phone_bar_texts(fig: go.Figure) -> None:
+    """On a phone a horizontal bar's label is its value only (year and standing stay in the hover
+    and the table), with room for it beside the longest bar."""
+    longest = 0.0
+    for trace in fig.data:
+        if getattr(trace, "type", "") == "bar" and trace.orientation == "h" and trace.text is not None \
+                and not isinstance(trace.text, str):
+            trace.text = [str(v).split(" · ")[0] if v is not None else v for v in trace.text]
+            known = [float(x) for x in (list(trace.x) if trace.x is not None else []) if x is not None and x == x]
+            longest = max([longest, *known])
+    if longest > 0:
+        reversed_axis = fig.layout.xaxis.autorange == "reversed"
+        fig.update_xaxes(range=[longest * 1.3, 0] if reversed_axis else [0, longest * 1.3], autorange=False)
+
+
+def _has_scale(trace) -> bool:
+    """Whether a trace draws a colour bar (its own, or its markers')."""
+    if "colorscale" in trace and trace.showscale is not False and getattr(trace, "z", None) is not None:
+        return True
+    marker = getattr(trace, "marker", None)
+    return bool(marker is not None and "colorscale" in marker and marker.colorscale is not None
+                and marker.showscale is not False and marker.colorbar.title.text)
 
 
 _LIVE_TAG = re.compile(r"<(?!/?(?:b|br|i|em|sup|sub|span)\b)", re.I)
@@ -266,9 +358,19 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# Modebar buttons left out (issue 25): each is a keyboard stop; the export button (toImage) and
+# the reset of a plot's axes stay, so a chart has at most 3 stops with Streamlit's full-screen button
+# (a map: the export button, the map itself, which pans and zooms with the keyboard, full screen).
+MODEBAR_REMOVED = ("zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                   "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "toggleHover",
+                   "zoomInMap", "zoomOutMap", "resetViewMap", "zoomInGeo", "zoomOutGeo", "hoverClosestGeo", "resetGeo",
+                   "zoomInMapbox", "zoomOutMapbox", "hoverClosestGl2d", "hoverClosestPie", "zoom3d", "pan3d",
+                   "orbitRotation", "tableRotation", "resetCameraDefault3d", "resetCameraLastSave3d", "hoverClosest3d")
+
+
 def export_config(name: str, fmt: str = "png") -> dict:
     """Plotly config: the modebar writes a 1920x1080 PNG or SVG with a meaningful file name."""
-    return {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "scrollZoom": False,
+    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_REMOVED), "scrollZoom": False,
             "toImageButtonOptions": {"format": fmt, "filename": f"mc2cm-{slug(name)}", **EXPORT}}
 
 

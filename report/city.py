@@ -58,7 +58,7 @@ def key_figures(con, ctx: Context, view: CityView) -> Section:
         return gap_section(sec, ctx.t("no_data"))
     sec.source_ids = ids(kf, "source_id")
     # every figure's age, break flag and release in sight (issue 20: figures.marks over profile.figure_currency)
-    sec.facts = [replace(fact(row, ctx), notes=marks(row, ctx)) for row in kf.to_dict("records")]
+    sec.facts = [replace(fact({**row, "city_id": view.city_id}, ctx), notes=marks(row, ctx)) for row in kf.to_dict("records")]
     if not any(f.role == "card" for f in sec.facts):
         sec.warnings.append(ctx.t("no_official_figures", city=city))
     sec.paragraphs.append(plain(ctx.t("choice_rule_short")))
@@ -95,7 +95,8 @@ def trends(con, ctx: Context, view: CityView) -> Section:
     data = series[series.indicator_id == indicator].copy()
     key = territory_key(data)
     # one line per territory: named by the territory's first spelling, keyed by its id
-    data["territory"] = key.map(data.groupby(key).geo_unit.first())
+    first = data.groupby(key)[["city_id", "geo_level", "geo_unit"]].first()
+    data["territory"] = key.map({k: ctx.territory(r.geo_unit, r.city_id, r.geo_level) for k, r in first.iterrows()})
     sec.source_ids = ids(data, "source_id")
     sec.extra = {"options": options, "chosen": indicator}
     sec.charts.append(lines_over_time(data, ctx, ctx.t("trend_title", city=city, indicator=ctx.label("indicators", indicator)),

@@ -48,7 +48,8 @@ def fact(row: dict, ctx: Context, role: str | None = None, label: str | None = N
     value = row.get("value")
     year = row.get("year", row.get("year_used"))
     estimate = parse_bool(row.get("is_estimate"))
-    territory = "" if is_missing(row.get("geo_unit")) else str(row.get("geo_unit"))
+    territory = "" if is_missing(row.get("geo_unit")) else ctx.territory(str(row.get("geo_unit")), row.get("city_id"),
+                                                                        row.get("geo_level"))
     key = territory_key(pd.DataFrame([row])).iloc[0] if territory else ""
 
     def text(name: str) -> str:

@@ -27,9 +27,20 @@ def link(url, label: str | None = None) -> str:
     return safe_link(url, label) or ""
 
 
+NARROW_COOKIE = "mc2cm_narrow"  # "1" on a screen below 640 px: set by app.py's script, read on the server
+
+
+def narrow() -> bool:
+    """Whether the reader's screen is narrow (a phone): charts are then drawn in ``phone`` mode."""
+    try:
+        return st.context.cookies.get(NARROW_COOKIE) == "1"
+    except Exception:  # noqa: BLE001 - no browser (AppTest, bare mode): a wide screen
+        return False
+
+
 def context(mode: str | None = None) -> Context:
     """The figure context of this run: language, mode (presenter from the URL), data version, labels."""
-    return Context(lang=lang(), mode=mode or ("presenter" if flag("present") else "screen"),
+    return Context(lang=lang(), mode=mode or ("presenter" if flag("present") else "phone" if narrow() else "screen"),
                    data_version=ui_data.data_version(), labels=ui_data.labels(), city_order=ui_data.city_order())
 
 

@@ -36,14 +36,19 @@ def city_table() -> pd.DataFrame:
         ctx.t("col_membership"): [ctx.label("membership", m) for m in frame.get("membership", pd.Series([""] * len(frame)))],
         ctx.t("col_share"): frame.value.astype(float).round(1),
         ctx.t("col_year"): frame.year_used.astype(float),
-        ctx.t("col_share_territory"): frame.geo_unit.fillna(""),
+        ctx.t("col_share_territory"): [ctx.territory(u, c, lv) if isinstance(u, str) else ""
+                                       for u, c, lv in zip(frame.geo_unit, frame.city_id, frame.geo_level)],
         ctx.t("col_concept"): [ctx.label("concepts", c) for c in frame.concept],
         ctx.t("col_standing"): [standing_mark(s, bool(e), ctx) if isinstance(s, str) else "" for s, e in
                                 zip(frame.source_type, frame.is_estimate)],
         ctx.t("col_population"): frame.population,
         ctx.t("col_pop_year"): frame.pop_year.astype(float),
-        ctx.t("col_pop_territory"): [("" if not isinstance(u, str) else u if same or pd.isna(v) else f"⚠ {u} ({ctx.t('other_territory')})")
-                                     for u, same, v in zip(frame.pop_unit, frame.pop_same_territory.fillna(False), frame.value)],
+        ctx.t("col_pop_territory"): [("" if not isinstance(u, str) else name if same or pd.isna(v)
+                                      else f"⚠ {name} ({ctx.t('other_territory')})")
+                                     for u, name, same, v in zip(frame.pop_unit,
+                                                                 [ctx.territory(u, c, lv) for u, c, lv in
+                                                                  zip(frame.pop_unit, frame.city_id, frame.pop_level)],
+                                                                 frame.pop_same_territory.fillna(False), frame.value)],
     })
     # Streamlit's grid draws a missing number as "None": columns with gaps are shown as formatted text (the
     # table is ordered by the share, missing last); complete columns stay numbers and sort.
@@ -70,7 +75,7 @@ for i, row in enumerate(cards.itertuples()):
         if pd.notna(row.value):
             st.metric(name, format_value(row.value, "percent", ctx.lang), help=ctx.label("indicators", row.indicator_id))
             st.caption(plain(f"{ctx.label('indicators', row.indicator_id)} · {int(row.year_used)} · "
-                             f"{ctx.label('concepts', row.concept)} · {row.geo_unit}"))
+                             f"{ctx.label('concepts', row.concept)} · {ctx.territory(row.geo_unit, row.city_id, row.geo_level)}"))
             st.caption(plain(f"{ctx.t('source_is', publisher=row.publisher)} · {standing_mark(row.source_type, bool(row.is_estimate), ctx)}")
                        + (" · " + link(row.source_url) if link(row.source_url) else ""))
             if not row.comparable:
@@ -79,7 +84,8 @@ for i, row in enumerate(cards.itertuples()):
             st.metric(name, ctx.t("not_known"))
             st.caption(plain(ctx.t("no_share_known")))
         if pd.notna(row.population):
-            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} ({int(row.pop_year)}, {row.pop_unit})"
+            st.caption(plain(f"{ctx.t('population')}: {number(row.population, ctx.lang)} "
+                             f"({int(row.pop_year)}, {ctx.territory(row.pop_unit, row.city_id, row.pop_level)})"
                              + ("" if row.pop_same_territory or pd.isna(row.value) else f" · ⚠ {ctx.t('other_territory')}")))
 
 # --- coverage ----------------------------------------------------------------------------

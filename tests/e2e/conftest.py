@@ -42,7 +42,11 @@ def server(built_db):
     """``streamlit run app.py`` on a free loopback port, on the session's built database."""
     if not Path(CHROMIUM).exists():
         _require(CHROMIUM)
-    port = _free_port()
+    # MC2CM_E2E_PORT: a fixed port (a shared machine gives each developer a port range)
+    port = int(os.environ.get("MC2CM_E2E_PORT") or _free_port())
+    with socket.socket() as probe:  # a port taken by another server would be tested in its place
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            pytest.fail(f"port {port} is already in use (MC2CM_E2E_PORT)")
     env = dict(os.environ, MC2CM_DB=str(built_db))
     log = (HERE / "screenshots")
     log.mkdir(exist_ok=True)
