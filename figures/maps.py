@@ -135,7 +135,8 @@ def boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, source:
 
         return static_boundary_map(geojson, ctx, title, subtitle, source, height)
 
-    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map", vector=vector)
+    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map", vector=vector,
+                 shows_values=False)
 
 
 def world_background(world: dict) -> go.Choroplethmap:

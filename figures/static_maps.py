@@ -147,7 +147,7 @@ def static_boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, 
     _frame_axes(fig, geojson)
     alt = ctx.t("alt_boundaries", what=title, n=len(ids))
     return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt,
-                 pd.DataFrame({"area_id": ids, "area_name": names}), kind="map")
+                 pd.DataFrame({"area_id": ids, "area_name": names}), kind="map", shows_values=False)
 
 
 def static_categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str, subtitle: str, source: str,

@@ -89,6 +89,9 @@ class Chart:
     # For maps drawn with MapLibre (a WebGL canvas: its SVG embeds a bitmap): the same chart drawn
     # as vector polygons (figures.static_maps), used for SVG exports. None: the figure itself.
     vector: Callable[[], "Chart"] | None = field(default=None, repr=False, compare=False)
+    # False for a chart that draws no value (a map of boundaries without counts): a slide deck
+    # gives it no slide of its own (its section's slide says what is missing)
+    shows_values: bool = True
 
 
 def font_size(mode: str) -> int:
