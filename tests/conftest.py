@@ -44,6 +44,12 @@ SLOW_TESTS = {
     "tests/unit/test_hardening.py::test_two_accented_names_both_ingest_and_replace_touches_only_its_file": "3 ingests (5.6 s)",
     "tests/unit/test_robustness.py::test_twenty_concurrent_sessions_get_identical_results": "20 threads x pages (3.1 s)",
     "tests/unit/test_briefs.py::test_cli_missing_browser_is_a_clear_message_not_a_traceback": "CLI (2.8 s)",
+    # issue 21: Amman's and Vienna's decks draw district maps with kaleido + Chromium (5 s each, built once per module)
+    **{f"tests/unit/test_decks.py::{test}[{deck}]": "deck with map pictures (kaleido, 5 s)"
+       for test in ("test_every_slide_has_a_title_placeholder_with_text",
+                    "test_no_slide_shows_a_number_for_a_city_without_a_figure",
+                    "test_every_picture_and_chart_has_alt_text", "test_notes_of_every_chart_slide_name_its_sources")
+       for deck in ("amman-ar", "vienna-en")},
 }
 
 
