@@ -292,7 +292,7 @@ def static_network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: st
     known = frame.value.notna()
     names = pd.Series([ctx.city(c) for c in frame.city_id], index=frame.index)
     text_size = max(font_size(ctx.mode) - 1, 10)
-    plot = (960 if ctx.mode != "print" else 760) - 70 - 140  # the narrowest frame less margins and colour bar
+    plot = (960 if ctx.mode != "print" else 760) - 330  # the narrowest frame less margins, colour bar and the map's aspect
     spots = pd.Series(label_positions(frame.lon, frame.lat, names, size.clip(8, 45), plot / (lon1 - lon0), text_size),
                       index=frame.index)
     hover = pd.Series(list(hovertext) if hovertext is not None else list(names), index=frame.index)

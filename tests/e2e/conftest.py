@@ -42,7 +42,7 @@ def server(built_db):
     """``streamlit run app.py`` on a free loopback port, on the session's built database."""
     if not Path(CHROMIUM).exists():
         _require(CHROMIUM)
-    port = _free_port()
+    port = int(os.environ.get("MC2CM_E2E_PORT") or _free_port())  # a fixed port where the machine's rules ask for one
     env = dict(os.environ, MC2CM_DB=str(built_db))
     log = (HERE / "screenshots")
     log.mkdir(exist_ok=True)
