@@ -78,8 +78,12 @@ if embed:  # one chart alone, for an iframe: no sidebar, header, widgets or text
     if st.session_state["_embed_shown"]:
         st.markdown("""<style>
             [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-            .block-container {padding: 0.5rem !important; max-width: 100%;}
-            [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]:not(:has(.stPlotlyChart)) {display: none;}
+            .block-container, [data-testid="stMainBlockContainer"] {padding: 0.5rem !important; max-width: 100%;}
+            [data-testid="stAppViewContainer"] [data-testid="stMain"] {padding-top: 0 !important;}
+            [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]:not(:has(.stPlotlyChart)):not(:has(.mc2cm-embed-back)) {display: none;}
+            [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:not(:has(.stPlotlyChart)):not(:has(.mc2cm-embed-back)) {display: none;}
+            [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
+            .mc2cm-embed-back {margin: 0; font-size: 0.95rem;}
             [data-testid="stMainBlockContainer"] [data-testid="stExpander"] {display: none;}
         </style>""", unsafe_allow_html=True)
     else:

@@ -31,11 +31,28 @@ def bibtex(chart: Chart, url: str, day: date | None = None) -> str:
             f"  url = {{{url}}},\n  urldate = {{{day.isoformat()}}}\n}}")
 
 
+EMBED_WIDTH, EMBED_HEIGHT = 960, 600  # the iframe of :func:`embed_snippet`
+EMBED_CHROME = 70  # the page's padding, the gap and the link back under the chart (px)
+
+
+def embed_figure(fig, height: int = EMBED_HEIGHT):
+    """A copy of a chart's figure no taller than an embed frame of ``height`` less the link back
+    under it, so that its source line (drawn in the bottom margin) stays inside the frame."""
+    import plotly.graph_objects as go
+
+    room = height - EMBED_CHROME
+    if (fig.layout.height or 450) <= room:
+        return fig
+    out = go.Figure(fig)
+    out.update_layout(height=room)
+    return out
+
+
 def embed_snippet(chart: Chart, embed_url: str) -> str:
     """An iframe showing the chart alone (``?embed=true&chart=<key>``: Streamlit's own embed mode
     without toolbar, and the app's one-chart view)."""
     title = chart.title.replace('"', "&quot;").replace("<", "&lt;")
-    return (f'<iframe src="{embed_url}" title="{title}" width="960" height="600" '
+    return (f'<iframe src="{embed_url}" title="{title}" width="{EMBED_WIDTH}" height="{EMBED_HEIGHT}" '
             f'style="border:0" loading="lazy"></iframe>')
 
 

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from figures.context import Context
-from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, Chart, city_colours, describe, finish,
+from figures.style import (CATEGORICAL, EMPTY, NOT_COMPARABLE, Chart, city_colours, describe, finish, fit_bar_labels,
                            integer_year_axis, mirror_for_rtl, source_line, value_axis, year_span)
+from i18n import is_rtl
 from analytics.rules import MAX_YEAR_GAP, SOURCE_TYPES
 from i18n import value as fmt
 
@@ -42,7 +43,9 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
             hovers.append(f"<b>{name}</b><br>{ctx.t('no_figure_long')}")
             continue
         gap = int(r.year_used) - ref_year if ref_year is not None else 0
-        year_text = f"{int(r.year_used)}" + (f" ({gap:+d} {ctx.t('years_short')})" if gap else "")
+        # the signed gap isolated left to right: bidi turned "(-2 سنة)" into "(سنة 2-)"
+        signed = f"\u2066{gap:+d}\u2069" if is_rtl(ctx.lang) else f"{gap:+d}"
+        year_text = f"{int(r.year_used)}" + (f" ({signed} {ctx.t('years_short')})" if gap else "")
         mark = standing_mark(r.source_type, bool(r.is_estimate), ctx)
         labels.append(name + ("" if r.comparable else " ⚠"))
         texts.append(f"{fmt(r.value, unit, ctx.lang)} · {year_text} · {mark}")
@@ -79,6 +82,7 @@ def ranked_bars(table: pd.DataFrame, ctx: Context, title: str) -> Chart:
     source = source_line(have, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=height)
+    fit_bar_labels(fig, ctx.mode, ctx.lang, minimum=top * 1.45)
     alt = describe([(ctx.city(r.city_id), r.value) for r in have.itertuples()], unit, ctx.lang, title,
                    year_span(have.year_used))
     if not empty.empty:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -165,7 +164,8 @@ def boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, source:
 
         return static_boundary_map(geojson, ctx, title, subtitle, source, height)
 
-    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map", vector=vector)
+    return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt, data, kind="map", vector=vector,
+                 shows_values=False)
 
 
 def world_background(world: dict) -> go.Choroplethmap:
@@ -177,44 +177,24 @@ def world_background(world: dict) -> go.Choroplethmap:
 
 
 def network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str) -> Chart:
-    """The network's cities around the Mediterranean: marker size = population of the city
-    unit, colour = latest migrant share (grey: not known). Source line: the shares' own
-    publishers, GeoNames (coordinates) and Natural Earth (countries)."""
+    """The network's cities around the Mediterranean, each named beside its marker: marker size
+    = population of the city unit, colour = latest migrant share (grey: not known). Source
+    line: the shares' own publishers, GeoNames (coordinates) and Natural Earth (countries).
+
+    Drawn as vector shapes (:func:`figures.static_maps.static_network_map`) on screen too:
+    MapLibre draws map text with glyphs fetched from a font server (the offline rule), and a
+    map without its cities' names did not read on a slide or a projector."""
+    from figures.static_maps import static_network_map
+
     source = "; ".join(filter(None, [source_line(frame[frame.value.notna()], lang=ctx.lang), "GeoNames", "Natural Earth"]))
-    fig = go.Figure(world_background(world))
-    size = (frame.population.fillna(frame.population.median() if frame.population.notna().any() else 1e6) ** 0.5) / 60
-    known = frame.value.notna()
     hover = [f"<b>{ctx.city(r.city_id)}</b><br>"
              + (f"{ctx.label('indicators', r.indicator_id)}: {percent(r.value, ctx.lang)} ({int(r.year_used)}, "
                 f"{ctx.label('concepts', r.concept)}, {ctx.territory(r.geo_unit, r.city_id, getattr(r, 'geo_level', None))})<br>{ctx.t('source_is', publisher=r.publisher)}"
                 if pd.notna(r.value) else ctx.t("no_migrant_share"))
              + (f"<br>{ctx.t('population')}: {number(r.population, ctx.lang)} ({int(r.pop_year)})" if pd.notna(r.population) else "")
              for r in frame.itertuples()]
-    hover = np.array(hover, dtype=object)
-    fig.add_trace(go.Scattermap(lon=frame.lon[~known], lat=frame.lat[~known], mode="markers", name=ctx.t("no_migrant_share"),
-                                marker={"size": size[~known].clip(8, 45), "color": "#B0B7BF"},
-                                hovertext=hover[~known.to_numpy()], hoverinfo="text"))
-    fig.add_trace(go.Scattermap(lon=frame.lon[known], lat=frame.lat[known], mode="markers", name=ctx.t("migrant_share"),
-                                marker={"size": size[known].clip(8, 45), "color": frame.value[known], "colorscale": SEQUENTIAL,
-                                        "cmin": 0, "cmax": 50, "colorbar": {"title": {"text": ctx.t("migrant_share_pct")}}},
-                                hovertext=hover[known.to_numpy()], hoverinfo="text"))
-    finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
-           lang=ctx.lang, height=560)
-    lon0, lon1 = frame.lon.min() - 3, frame.lon.max() + 3
-    lat0, lat1 = frame.lat.min() - 2, frame.lat.max() + 2
-    if _width(fig) == PLOT_WIDTH["phone"]:
-        fig.update_layout(margin={"l": 10})
-        _phone_height(fig, (lon0, lat0, lon1, lat1))
-    w, h = _plot_box(fig, _width(fig))
-    fig.update_layout(map={"style": MAP_STYLE, **view((lon0, lat0, lon1, lat1), w, h)}, showlegend=False)
     alt = describe([(ctx.city(r.city_id), r.value) for r in frame.itertuples()], "percent", ctx.lang, title, "")
-
-    def vector() -> Chart:
-        from figures.static_maps import static_network_map
-
-        return static_network_map(frame, world, ctx, title, subtitle, source, alt, 560)
-
-    return Chart(fig, "network-map", title, subtitle, source, alt, frame, kind="map", vector=vector)
+    return static_network_map(frame, world, ctx, title, subtitle, source, alt, 560, hovertext=hover)
 
 
 def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context, title: str, subtitle: str,
@@ -233,7 +213,7 @@ def small_multiples(small: pd.DataFrame, geojsons: dict[str, dict], ctx: Context
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[ctx.city(c) for c in cities],
                         specs=[[{"type": "map"}] * cols] * rows, horizontal_spacing=0.01, vertical_spacing=0.08 / rows)
     height = rows * (200 if ctx.mode == "phone" else 300) + 200
-    cell_w, cell_h = PLOT_WIDTH.get(ctx.mode, 1000) / cols * 0.9, (height - 240) / rows * 0.82  # the panel each map is fitted to
+    cell_w, cell_h = (PLOT_WIDTH["phone"] if ctx.mode == "phone" else 1000) / cols * 0.9, (height - 240) / rows * 0.82  # the panel each map is fitted to
     for i, cid in enumerate(cities):
         part = small[small.city_id == cid]
         geojson = geojsons[cid]

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from figures.context import Context
 from figures.style import (CATEGORICAL, NOT_COMPARABLE, SOURCE_TYPE_COLOURS, Chart, describe, finish,
-                           integer_year_axis, mirror_for_rtl, source_line, value_axis, year_span)
+                           fit_bar_labels, integer_year_axis, mirror_for_rtl, source_line, value_axis, year_span)
 from i18n import label as catalog_label
 from i18n import number, percent
 
@@ -34,6 +34,7 @@ def top_origins_bars(top: pd.DataFrame, ctx: Context, city_id: str, column: str 
     source = source_line(top, lang=ctx.lang)
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=max(380, 30 * len(top) + 220))
+    fit_bar_labels(fig, ctx.mode, ctx.lang, minimum=top[column].max() * 1.3)
     alt = describe(list(zip(names, top[column])), "percent" if is_share else "persons", ctx.lang, title, str(int(top.year.max())))
     notes = [ctx.t("national_origins_note")] if national else []
     return Chart(fig, f"{city_id}-origins", title, subtitle, source, alt, top, kind="bar", notes=notes)
@@ -105,6 +106,7 @@ def dissimilarity_bars(cross: pd.DataFrame, ctx: Context) -> Chart:
     source = source_line(cross, lang=ctx.lang) if "publisher" in cross else ctx.t("district_sources")
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=max(320, 40 * len(cross) + 200))
+    fit_bar_labels(fig, ctx.mode, ctx.lang, minimum=0.9)
     alt = describe(list(zip(names, cross.dissimilarity)), "index", ctx.lang, title, year_span(cross.year))
     return Chart(fig, "dissimilarity-across-cities", title, subtitle, source, alt, cross, kind="bar")
 
@@ -150,6 +152,7 @@ def coverage_bars(score: pd.DataFrame, ctx: Context) -> Chart:
     source = ctx.t("dashboard_database")
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=max(320, 30 * len(score) + 200))
+    fit_bar_labels(fig, ctx.mode, ctx.lang, minimum=110)
     alt = describe(list(zip(names, score.coverage_pct)), "percent", ctx.lang, title, "")
     return Chart(fig, "coverage-by-city", title, subtitle, source, alt, score, kind="bar")
 
@@ -174,7 +177,8 @@ def coverage_heatmap(matrix: pd.DataFrame, ctx: Context, city_ids: list[str]) ->
         hovertemplate="%{y}<br>%{x}: %{customdata} %{text}<extra></extra>",
         colorbar={"tickvals": list(range(len(order))), "ticktext": [ctx.label("source_types", o) for o in order],
                   "title": {"text": ctx.t("best_source")}, "len": 0.4, "y": 1, "yanchor": "top"}))
-    fig.update_layout(yaxis={"tickfont": {"size": 10}}, xaxis={"side": "top"})
+    # many rows: small indicator labels on a page, projector size in presenter mode
+    fig.update_layout(yaxis={"tickfont": {"size": 18 if ctx.mode == "presenter" else 10}}, xaxis={"side": "top"})
     if ctx.lang == "ar":  # indicator labels on the right, so the colour legend goes to the left
         fig.update_xaxes(autorange="reversed")
         fig.update_yaxes(side="right")

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from figures.context import Context
-from figures.style import DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, source_line
+from figures.style import DIVERGING, LISA_COLOURS, SEQUENTIAL, Chart, describe, finish, font_size, source_line
 from i18n import is_rtl, number, percent
 
 OUTLINE = "white"
@@ -147,7 +147,7 @@ def static_boundary_map(geojson: dict, ctx: Context, title: str, subtitle: str, 
     _frame_axes(fig, geojson)
     alt = ctx.t("alt_boundaries", what=title, n=len(ids))
     return Chart(fig, f"boundaries-{title}", title, subtitle, source, alt,
-                 pd.DataFrame({"area_id": ids, "area_name": names}), kind="map")
+                 pd.DataFrame({"area_id": ids, "area_name": names}), kind="map", shows_values=False)
 
 
 def static_categorical_map(frame: pd.DataFrame, geojson: dict, ctx: Context, title: str, subtitle: str, source: str,
@@ -246,22 +246,66 @@ def static_world_origins_map(world_table: pd.DataFrame, world: dict, ctx: Contex
     return Chart(fig, "origins-world", title, subtitle, source, alt, world_table, kind="map")
 
 
+def label_positions(lon, lat, names, marker_px, px_per_degree: float, size: float) -> list[str]:
+    """Where each city's name goes beside its marker (above, below, right or left): the first
+    place whose box overlaps no name placed before and no other marker, largest cities first."""
+    char, line = size * 0.6 / px_per_degree, size * 1.3 / px_per_degree  # in degrees
+    points = [(float(x), float(y), len(str(n)) * char, r / px_per_degree / 2) for x, y, n, r in zip(lon, lat, names, marker_px)]
+
+    def box(i, spot):
+        x, y, w, r = points[i]
+        return {"top center": (x - w / 2, y + r, x + w / 2, y + r + line),
+                "bottom center": (x - w / 2, y - r - line, x + w / 2, y - r),
+                "middle right": (x + r, y - line / 2, x + r + w, y + line / 2),
+                "middle left": (x - r - w, y - line / 2, x - r, y + line / 2)}[spot]
+
+    def overlaps(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    markers = [(x - r, y - r, x + r, y + r) for x, y, _, r in points]
+    placed, spots = [], {}
+    for i in sorted(range(len(points)), key=lambda i: -points[i][3]):
+        for spot in ("top center", "bottom center", "middle right", "middle left"):
+            candidate = box(i, spot)
+            if not any(overlaps(candidate, other) for other in placed) and \
+                    not any(overlaps(candidate, m) for j, m in enumerate(markers) if j != i):
+                break
+        else:
+            spot = "top center"
+            candidate = box(i, spot)
+        spots[i] = spot
+        placed.append(candidate)
+    return [spots[i] for i in range(len(points))]
+
+
 def static_network_map(frame: pd.DataFrame, world: dict, ctx: Context, title: str, subtitle: str, source: str,
-                       alt: str, height: int) -> Chart:
-    """The network's cities on the countries around them, as :func:`figures.maps.network_map`,
-    drawn as vector shapes: marker size = population, colour = latest migrant share (grey: not known)."""
+                       alt: str, height: int, hovertext=None) -> Chart:
+    """The network's cities on the countries around them, drawn as vector shapes: marker size =
+    population, colour = latest migrant share (grey: not known), each city named beside its
+    marker (on screen, in exports and on slides: map text drawn by MapLibre would need glyphs
+    from a font server)."""
     lon0, lon1 = frame.lon.min() - 3, frame.lon.max() + 3
     lat0, lat1 = frame.lat.min() - 2, frame.lat.max() + 2
     fig = go.Figure()
     _world_polygons(fig, world, {}, bounds=(lon0, lat0, lon1, lat1))
     size = (frame.population.fillna(frame.population.median() if frame.population.notna().any() else 1e6) ** 0.5) / 60
     known = frame.value.notna()
-    fig.add_trace(go.Scatter(x=frame.lon[~known], y=frame.lat[~known], mode="markers", hoverinfo="skip",
-                             marker={"size": size[~known].clip(8, 45), "color": "#B0B7BF", "line": {"color": "white", "width": 1}}))
-    fig.add_trace(go.Scatter(x=frame.lon[known], y=frame.lat[known], mode="markers", hoverinfo="skip",
-                             marker={"size": size[known].clip(8, 45), "color": frame.value[known], "colorscale": SEQUENTIAL,
-                                     "cmin": 0, "cmax": 50, "line": {"color": "white", "width": 1},
-                                     "colorbar": {"title": {"text": ctx.t("migrant_share_pct")}, "thickness": 14}}))
+    names = pd.Series([ctx.city(c) for c in frame.city_id], index=frame.index)
+    text_size = max(font_size(ctx.mode) - 1, 10)
+    plot = (960 if ctx.mode != "print" else 760) - 330  # the narrowest frame less margins, colour bar and the map's aspect
+    spots = pd.Series(label_positions(frame.lon, frame.lat, names, size.clip(8, 45), plot / (lon1 - lon0), text_size),
+                      index=frame.index)
+    hover = pd.Series(list(hovertext) if hovertext is not None else list(names), index=frame.index)
+    text_font = {"size": text_size, "color": "#1B2631"}
+    for mask, marker, name in (
+            (~known, {"size": size[~known].clip(8, 45), "color": "#B0B7BF", "line": {"color": "white", "width": 1}},
+             ctx.t("no_migrant_share")),
+            (known, {"size": size[known].clip(8, 45), "color": frame.value[known], "colorscale": SEQUENTIAL,
+                     "cmin": 0, "cmax": 50, "line": {"color": "white", "width": 1},
+                     "colorbar": {"title": {"text": ctx.t("migrant_share_pct")}, "thickness": 14}}, ctx.t("migrant_share"))):
+        fig.add_trace(go.Scatter(x=frame.lon[mask], y=frame.lat[mask], mode="markers+text", name=name, marker=marker,
+                                 text=list(names[mask]), textposition=list(spots[mask]), textfont=text_font,
+                                 cliponaxis=False, hovertext=list(hover[mask]), hoverinfo="text"))
     finish(fig, title=title, subtitle=subtitle, source=source, data_version=ctx.data_version, mode=ctx.mode,
            lang=ctx.lang, height=height)
     _frame_box(fig, lon0, lat0, lon1, lat1)

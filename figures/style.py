@@ -52,7 +52,8 @@ _SIZES = {"screen": 13, "presenter": 20, "print": 11, "phone": 12}
 SOURCE_WRAP = {"screen": 110, "presenter": 100, "print": 120, "phone": 56}  # characters per source line
 PHONE = "phone"
 PHONE_TEXT_PX = 330  # the width a phone's chart text is wrapped to (390 px less the page's padding)
-PLOT_WIDTH = {"phone": 360}  # the width maps are fitted to (others: 1000 px)
+# The narrowest frame a chart is drawn in, per mode (PDF, export, screen, a phone's width maps are fitted to).
+PLOT_WIDTH = {"print": 760, "screen": 960, "presenter": 960, "phone": 360}
 
 
 class FinishedFigure(go.Figure):
@@ -94,6 +95,9 @@ class Chart:
     # For maps drawn with MapLibre (a WebGL canvas: its SVG embeds a bitmap): the same chart drawn
     # as vector polygons (figures.static_maps), used for SVG exports. None: the figure itself.
     vector: Callable[[], "Chart"] | None = field(default=None, repr=False, compare=False)
+    # False for a chart that draws no value (a map of boundaries without counts): a slide deck
+    # gives it no slide of its own (its section's slide says what is missing)
+    shows_values: bool = True
 
 
 def font_size(mode: str) -> int:
@@ -147,6 +151,78 @@ def integer_year_axis(fig: go.Figure, years, axis: str = "x") -> None:
         update(tickformat="d", tickmode="auto", nticks=min(span, YEAR_TICKS_MAX))
     if len(years) == 1:
         update(range=[years[0] - 1, years[0] + 1])
+
+
+CHAR_WIDTH = 0.6  # the width of a character of the chart font, in font sizes (a safe upper bound for labels)
+
+
+def text_px(text: str, size: float) -> float:
+    """The drawn width of a one-line label, in pixels (an upper bound: :data:`CHAR_WIDTH`)."""
+    lines = re.split(r"<br\s*/?>", str(text))
+    return max(len(re.sub(r"<[^>]+>", "", line)) for line in lines) * size * CHAR_WIDTH
+
+
+def plot_px(fig: go.Figure, mode: str, categories=()) -> float:
+    """The plot area's width in the narrowest frame of ``mode``: the frame less its margins and
+    the category labels beside the axis (automargin)."""
+    size = fig.layout.font.size or font_size(mode)
+    width = fig.layout.width or PLOT_WIDTH.get(mode, 960)
+    m = fig.layout.margin
+    labels = max((text_px(c, size) for c in categories), default=0) + 10
+    return max(width - (m.l or 70) - (m.r or 40) - labels, 120)
+
+
+def bar_room(fig: go.Figure, values, texts, mode: str, categories=(), minimum: float = 0) -> float:
+    """The end of a value axis at which every bar's outside label ends inside the plot area:
+    ``value / end * plot + label <= plot`` for each bar (in either direction)."""
+    size = fig.layout.font.size or font_size(mode)
+    plot = plot_px(fig, mode, categories)
+    end = minimum
+    for value, text in zip(values, texts):
+        if value is None or pd.isna(value):
+            continue
+        room = plot - text_px(text, size) - 8
+        end = max(end, value * plot / max(room, plot * 0.25))
+    return end
+
+
+def fit_bar_labels(fig: go.Figure, mode: str, lang: str, minimum: float = 0, trace: int = 0) -> None:
+    """Horizontal bars with their labels outside: a value axis from 0 long enough for every
+    label to end inside the plot area (reversed, growing leftwards, right to left). Call after
+    :func:`finish` (the fonts and margins are then known)."""
+    bars = fig.data[trace]
+    texts = bars.text if bars.text is not None and not isinstance(bars.text, str) else [bars.text or ""] * len(bars.x)
+    size = fig.layout.font.size or font_size(mode)
+    half = plot_px(fig, mode, [str(c) for c in bars.y]) * 0.5
+    chars = max(int(half / (size * CHAR_WIDTH)), 12)
+    wrapped = [_label_lines(str(text), chars) if text and text_px(text, size) > half else text for text in texts]
+    if list(wrapped) != list(texts):  # a label wider than half the plot: on two or more lines
+        bars.text = wrapped
+        texts = wrapped
+    end = bar_room(fig, list(bars.x), list(texts), mode, [str(c) for c in bars.y], minimum)
+    if end <= 0:
+        end = 1
+    if is_rtl(lang):
+        fig.update_xaxes(range=[end, 0], autorange=False)
+    else:
+        fig.update_xaxes(range=[0, end], autorange=False)
+
+
+def _label_lines(text: str, chars: int) -> str:
+    """A label on lines of at most about ``chars`` characters: cut at its separators (" · ")
+    first, a part still longer at its spaces."""
+    lines, line = [], ""
+    for part in text.split(" · "):
+        pieces = _wrap(part, chars) if len(part) > chars else [part]
+        for piece in pieces:
+            if line and len(line) + 3 + len(piece) > chars:
+                lines.append(line)
+                line = piece
+            else:
+                line = f"{line} · {piece}" if line else piece
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
 
 
 def value_axis(fig: go.Figure, unit: str, axis: str = "y", lang: str = "en") -> None:
@@ -225,7 +301,9 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, source: str, data_versi
                 **(fig.layout.legend.to_plotly_json() if phone else
                    {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 1 if rtl else 0,
                     "xanchor": "right" if rtl else "left"} if legend_bottom else
-                   ({"x": 0, "xanchor": "left"} if rtl else {}))},
+                   # right to left: outside the plot at the left, the mirror of plotly's default (outside at
+                   # the right); inside at the left it sat on the latest points of a reversed time axis
+                   ({"x": -0.02, "xanchor": "right"} if rtl else {}))},
         hoverlabel={"font": {"family": FONT_FAMILY}, "align": "right" if rtl else "left"},
     )
     if source_text:

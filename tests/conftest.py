@@ -59,6 +59,12 @@ SLOW_TESTS = {
     # the city page stays in the fast lane; the other pages of the same promise run in the full suite (4-6 s each)
     **{f"tests/app/test_damaged_database.py::test_truncated_while_serving_gives_not_available_page_then_recovers[{page}]":
        "4 AppTest runs of a page (4-6 s)" for page in ("overview", "compare", "explorer")},
+    # issue 21: Amman's and Vienna's decks draw district maps with kaleido + Chromium (5 s each, built once per module)
+    **{f"tests/unit/test_decks.py::{test}[{deck}]": "deck with map pictures (kaleido, 5 s)"
+       for test in ("test_every_slide_has_a_title_placeholder_with_text",
+                    "test_no_slide_shows_a_number_for_a_city_without_a_figure",
+                    "test_every_picture_and_chart_has_alt_text", "test_notes_of_every_chart_slide_name_its_sources")
+       for deck in ("amman-ar", "vienna-en")},
 }
 
 

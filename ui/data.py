@@ -21,7 +21,6 @@ from typing import Callable, TypeVar
 
 import duckdb
 import pandas as pd
-import streamlit as st
 
 from analytics import store
 

@@ -127,7 +127,14 @@ def show(chart: Chart, key: str, ctx: Context, table: pd.DataFrame | None = None
     _charts().append(chart)
     if st.query_params.get("chart"):
         if st.query_params.get("chart") == key:
-            st.plotly_chart(chart.figure, config=export_config(chart.name, fmt), key=key, width="stretch")
+            from html import escape
+
+            from figures.cite import embed_figure
+
+            # sized to the embed frame (960x600), with a link back to the full view under it
+            st.plotly_chart(embed_figure(chart.figure), config=export_config(chart.name, fmt), key=key, width="stretch")
+            st.markdown(f'<p class="mc2cm-embed-back"><a href="{escape(view_url(), quote=True)}" target="_blank" '
+                        f'rel="noopener">{escape(ctx.t("embed_full_view"))}</a></p>', unsafe_allow_html=True)
             st.session_state["_embed_shown"] = True
         return
     st.plotly_chart(chart.figure, config=export_config(chart.name, fmt), key=key, width="stretch")
