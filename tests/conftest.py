@@ -59,6 +59,17 @@ SLOW_TESTS = {
     # the city page stays in the fast lane; the other pages of the same promise run in the full suite (4-6 s each)
     **{f"tests/app/test_damaged_database.py::test_truncated_while_serving_gives_not_available_page_then_recovers[{page}]":
        "4 AppTest runs of a page (4-6 s)" for page in ("overview", "compare", "explorer")},
+    # issue 21: the print-mode figures (every chart kind rebuilt for one more context, 6 s each) and the
+    # founders' deck run in the full suite; screen and presenter, and Lyon's deck, stay in the fast lane
+    **{f"tests/figures/test_readable.py::{test}": "builds every chart kind in print mode (6 s)"
+       for test in ("test_tick_and_legend_labels_are_18px_in_1920x1080_exports[print]",
+                    "test_network_map_names_its_cities[print-ar]", "test_arabic_legends_never_cover_the_last_data_points[print]",
+                    "test_no_bar_label_extends_past_the_plot_area[print-ar]",
+                    "test_no_bar_label_extends_past_the_plot_area[print-en]")},
+    **{f"tests/unit/test_decks.py::{test}[founders-en]": "the founders' comparison deck (4 s)"
+       for test in ("test_every_slide_has_a_title_placeholder_with_text",
+                    "test_no_slide_shows_a_number_for_a_city_without_a_figure",
+                    "test_every_picture_and_chart_has_alt_text", "test_notes_of_every_chart_slide_name_its_sources")},
     # issue 21: Amman's and Vienna's decks draw district maps with kaleido + Chromium (5 s each, built once per module)
     **{f"tests/unit/test_decks.py::{test}[{deck}]": "deck with map pictures (kaleido, 5 s)"
        for test in ("test_every_slide_has_a_title_placeholder_with_text",
