@@ -47,6 +47,13 @@ def switch_language(page, current: str, target: str) -> None:
 
 
 def check_language(page, lang: str) -> None:
+    # the URL changes when the language box is set, at the start of the rerun; the document's language
+    # is set by the page's script further down the same run: wait for it (the assertion below still fails
+    # when it never comes)
+    try:
+        page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang, timeout=20_000)
+    except Exception:  # noqa: BLE001 - reported by the assertion below, with what the document says
+        pass
     doc = page.evaluate(DOCUMENT_JS)
     assert doc["lang"] == lang, f"<html lang> is {doc['lang']!r} after switching to {lang}"
     assert doc["main_dir"] == ("rtl" if lang == "ar" else "ltr"), f"dir {doc['main_dir']!r} in {lang}"

@@ -9,6 +9,7 @@ why). The last test reads them from a running server on localhost."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -44,7 +45,10 @@ def _call(path: str, query: bytes = b"", client=("127.0.0.1", 5000), headers=())
         return {"type": "http.request"}
 
     scope = {"type": "http", "path": path, "query_string": query, "client": client, "headers": list(headers)}
-    asyncio.run(SecurityHeaders(inner_app)(scope, receive, send))
+    # in a thread of its own: an earlier test of the same process (Playwright's sync API) may have left an
+    # event loop running in this one, where asyncio.run refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, SecurityHeaders(inner_app)(scope, receive, send)).result()
     start = sent[0]
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
 

@@ -2,6 +2,9 @@
 // language and direction; on a phone (below 640 px) the narrow-screen cookie (the page is drawn
 // once more when the server drew it for another width), small maps with one keyboard stop, and
 // the sidebar menu closed after a tap on one of its links.
+// In a function scope of its own: the script runs again on every rerun in the same document, where a
+// second top-level `const` would be a SyntaxError and nothing below it would run (the language stayed).
+(() => {
   document.documentElement.lang = "__LANG__";
   for (const el of document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')) el.dir = "__DIR__";
   const narrow = window.matchMedia("(max-width: 639px)").matches ? "1" : "0";
@@ -35,3 +38,4 @@
       for (const wait of [0, 400, 1200]) setTimeout(close, wait);  // the next page may draw its sidebar again
     }, true);
   }
+})();
