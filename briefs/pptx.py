@@ -116,9 +116,21 @@ def _finite(v) -> bool:
         return False
 
 
-def _number_format(fig, axis: str) -> str:
+# Counts in French group their thousands with a narrow no-break space (U+202F), as on the page
+# (``i18n.number``): a format's "," is drawn with the viewer's locale, which showed "2,000,000" in a
+# French deck. The groups are literal text, one section per size (a format holds two conditions).
+_GROUP = "\u202f"
+COUNT_FORMATS = {
+    "fr": f'[>=1000000]#"{_GROUP}"###"{_GROUP}"##0;[>=1000]#"{_GROUP}"##0;0',
+}
+SHARE_FORMAT = '0.0"%"'
+
+
+def _number_format(fig, axis: str, lang: str = "en") -> str:
+    """The number format of a native chart's values on ``axis`` ("x" or "y"): shares with "%",
+    counts with the thousands grouping of ``lang`` (:data:`COUNT_FORMATS`, else "#,##0")."""
     layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
-    return '0.0"%"' if (layout_axis.ticksuffix or "") == "%" else "#,##0"
+    return SHARE_FORMAT if (layout_axis.ticksuffix or "") == "%" else COUNT_FORMATS.get(lang, "#,##0")
 
 
 def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = "en"):
@@ -137,7 +149,7 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
     if chart.kind == "bar":
         horizontal = traces[0].orientation == "h"
         cats = list(traces[0].y if horizontal else traces[0].x)
-        data = CategoryChartData(number_format=_number_format(fig, "x" if horizontal else "y"))
+        data = CategoryChartData(number_format=_number_format(fig, "x" if horizontal else "y", lang))
         first = list(traces[0].x if horizontal else traces[0].y)
         texts = list(traces[0].text) if traces[0].text is not None and not isinstance(traces[0].text, str) else []
         # a category without a value says so in its name: a missing value is a gap, never 0
@@ -151,7 +163,7 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
     else:
         data = XyChartData()
         for tr in traces:
-            series = data.add_series(tr.name or chart.title, number_format=_number_format(fig, "y"))
+            series = data.add_series(tr.name or chart.title, number_format=_number_format(fig, "y", lang))
             for x, y in zip(tr.x, tr.y):
                 if _finite(x) and _finite(y):
                     series.add_data_point(float(x), float(y))
@@ -165,14 +177,14 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
         pchart.legend.position = XL_LEGEND_POSITION.BOTTOM
         pchart.legend.include_in_layout = False
     plot = pchart.plots[0]
-    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y")
+    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y", lang)
     pchart.value_axis.tick_labels.number_format_is_linked = False
     if chart.kind == "bar":
         if bar_values and min(bar_values) >= 0:  # shares and counts from 0, as on the page
             pchart.value_axis.minimum_scale = 0
         plot.has_data_labels = True
         plot.data_labels.font.size = Pt(11)
-        plot.data_labels.number_format = _number_format(fig, "x" if traces[0].orientation == "h" else "y")
+        plot.data_labels.number_format = _number_format(fig, "x" if traces[0].orientation == "h" else "y", lang)
         plot.data_labels.number_format_is_linked = False
         if traces[0].orientation == "h":
             pchart.category_axis.reverse_order = True  # first row on top, as in the figure
@@ -225,7 +237,7 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
             series.marker.size = 9
             series.smooth = False
         if chart.kind == "scatter":  # each point named as in the figure (the city)
-            pchart.category_axis.tick_labels.number_format = _number_format(fig, "x")
+            pchart.category_axis.tick_labels.number_format = _number_format(fig, "x", lang)
             pchart.category_axis.tick_labels.number_format_is_linked = False
             for tr, series in zip(traces, plot.series):
                 kept = [str(txt) for x, y, txt in zip(tr.x, tr.y, tr.text or [""] * len(tr.x)) if _finite(x) and _finite(y)]
@@ -235,7 +247,7 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
                     label.text_frame.text = text
                     label.font.size = Pt(11)
             for axis, name in ((pchart.category_axis, "x"), (pchart.value_axis, "y")):
-                if _number_format(fig, name).endswith('"%"'):  # share axes from 0
+                if _number_format(fig, name, lang) == SHARE_FORMAT:  # share axes from 0
                     axis.minimum_scale = 0
             return frame
         pchart.category_axis.tick_labels.number_format = "0"

@@ -127,3 +127,16 @@ def test_share_axes_of_the_deck_start_at_0(lyon):
             axis = shape.chart.value_axis
             if axis.tick_labels.number_format.endswith('"%"'):
                 assert axis.minimum_scale == 0, f"slide {number}: a share axis from {axis.minimum_scale}"
+
+
+def test_counts_on_french_native_axes_group_thousands_as_the_page_does(lyon):
+    """A format's "," is drawn with the viewer's locale ("2,000,000" in a French deck): the French
+    deck's count axes group thousands with U+202F, as ``i18n.number`` does on the page."""
+    from briefs.pptx import SHARE_FORMAT
+
+    counts = [shape.chart.value_axis.tick_labels.number_format for slide in lyon["deck"].slides
+              for shape in slide.shapes if shape.has_chart]
+    counts = [f for f in counts if f != SHARE_FORMAT]
+    assert counts, "Lyon's deck has a count chart (France's refugees)"
+    for fmt in counts:
+        assert "," not in fmt and "\u202f" in fmt, f"a French count axis formatted {fmt!r}"
