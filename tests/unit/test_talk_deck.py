@@ -9,11 +9,8 @@ Lyon's deck has no picture (its boundary map without counts gets no slide): no b
 """
 from __future__ import annotations
 
-import io
-
 import pytest
 
-import briefs
 from analytics import profile
 from analytics.compare import best_figures
 from analytics.rules import HEADLINE_SHARES
@@ -27,20 +24,17 @@ _DECK: dict = {}
 def lyon(built_db):
     """(deck, brief) of Lyon in French, built once."""
     if not _DECK:
-        from pptx import Presentation
-
         from analytics.db import connect
-        from briefs.content import city_brief_content
 
+        from test_decks import deck_and_brief  # the module pytest collected (prepend import mode): one build
+
+        _DECK["deck"], _DECK["brief"] = deck_and_brief(built_db, "lyon-fr")  # built once for both modules
         con = connect(built_db)
         try:
-            data = briefs.make(con, "city", city_id="lyon", fmt="pptx", lang="fr")
-            _DECK["brief"] = city_brief_content(con, "lyon", "fr")
             _DECK["head"] = best_figures(con, list(HEADLINE_SHARES), ["lyon"]).iloc[0]
             _DECK["releases"] = list(profile.city_releases(con, "lyon").name)
         finally:
             con.close()
-        _DECK["deck"] = Presentation(io.BytesIO(data))
     return _DECK
 
 
