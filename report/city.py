@@ -121,6 +121,7 @@ def headline_trend(series: pd.DataFrame, con, ctx: Context, city_id: str):
     """
     from analytics.compare import best_figures
     from analytics.rules import HEADLINE_SHARES
+    from figures.style import year_span
 
     best = best_figures(con, list(HEADLINE_SHARES), [city_id])
     best = best[best.value.notna()] if not best.empty else best
@@ -139,6 +140,8 @@ def headline_trend(series: pd.DataFrame, con, ctx: Context, city_id: str):
     data["territory"] = name
     title = ctx.t("talk_trend_title", indicator=ctx.label("indicators", head.indicator_id), territory=name)
     chart = lines_over_time(data, ctx, title, colour_by="territory")
+    # one line: the subtitle says so (not the page's "one line per territory")
+    chart = replace(chart, subtitle=ctx.t("talk_trend_subtitle", years=year_span(data.year), territory=name))
     chart.cache["territory_id"] = territory
     chart.notes = [*chart.notes, ctx.t("talk_trend_note", territory=name)]
     return chart
