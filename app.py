@@ -91,12 +91,14 @@ if embed:  # one chart alone, for an iframe: no sidebar, header, widgets or text
     st.stop()
 language_names = {code: t(f"language_{code}", code) for code in LANGUAGES}
 if present:
-    bar = st.columns([6, 2, 2])
-    with bar[1]:
+    bar = st.columns([5, 2, 2, 2])
+    # page navigation in presenter mode (the sidebar is hidden): the same links, filled after the page has run
+    navigation_box = bar[1].popover(t("present_pages", language), icon=":material/menu:", use_container_width=True)
+    with bar[2]:
         if select(t("language", language), list(LANGUAGES), "lang", format_func=language_names.get, default="en",
                   kind="selectbox") != language:
             st.rerun()
-    with bar[2]:
+    with bar[3]:
         if st.button(t("present_exit", language), icon=":material/close_fullscreen:"):
             st.session_state[VIEW]["present"] = False
             st.query_params["present"] = "0"
@@ -168,14 +170,21 @@ run_page()
 from ui.render import fill_view_links  # noqa: E402 - after the page: its controls' ids are all in the URL
 
 fill_view_links()
-if not present:
-    with navigation_box:
+
+
+def page_links(box) -> None:
+    """The links to every page of the registry, grouped, carrying the view's ids (language,
+    city, cities): the sidebar's navigation, and presenter mode's (its sidebar is hidden)."""
+    with box:
         for section, pages in PAGES.items():
             st.markdown(f"**{section}**")
             for item in pages:
                 st.page_link(item, label=item.title, icon=item.icon, query_params=view_params(language))
+
+
+page_links(navigation_box)
 charts = list(st.session_state["_page_charts"])
-if charts and not present:
+if charts:  # the page ZIP, in presenter mode too
     from ui.render import view_url
 
     def _charts_zip(charts=charts, title=page.title, url=view_url()):

@@ -30,6 +30,7 @@ SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 NATIVE_KINDS = ("bar", "line", "scatter")
 SOURCES_PER_SLIDE = 12
 LINES_PER_SLIDE = 14  # text lines of a section slide (facts, gap statements, table rows)
+GAP_TEXT = "gap"  # the shape name of a gap slide's text (a section with nothing to draw: what is missing, which source would have it)
 SECTION_TITLE = "section-title"  # the shape name of a section slide's title (tests read it)
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "deck.pptx"
 KEY_FIGURE_CARDS = 6  # big numbers on the key-figures slide (the other facts are listed under them)
@@ -115,16 +116,28 @@ def _finite(v) -> bool:
         return False
 
 
-def _number_format(fig, axis: str) -> str:
+# Counts in French group their thousands with a narrow no-break space (U+202F), as on the page
+# (``i18n.number``): a format's "," is drawn with the viewer's locale, which showed "2,000,000" in a
+# French deck. The groups are literal text, one section per size (a format holds two conditions).
+_GROUP = "\u202f"
+COUNT_FORMATS = {
+    "fr": f'[>=1000000]#"{_GROUP}"###"{_GROUP}"##0;[>=1000]#"{_GROUP}"##0;0',
+}
+SHARE_FORMAT = '0.0"%"'
+
+
+def _number_format(fig, axis: str, lang: str = "en") -> str:
+    """The number format of a native chart's values on ``axis`` ("x" or "y"): shares with "%",
+    counts with the thousands grouping of ``lang`` (:data:`COUNT_FORMATS`, else "#,##0")."""
     layout_axis = fig.layout.xaxis if axis == "x" else fig.layout.yaxis
-    return '0.0"%"' if (layout_axis.ticksuffix or "") == "%" else "#,##0"
+    return SHARE_FORMAT if (layout_axis.ticksuffix or "") == "%" else COUNT_FORMATS.get(lang, "#,##0")
 
 
 def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = "en"):
     """A native PowerPoint chart from the plotly traces of a bar or line Chart (None if the
     figure has no trace of that kind)."""
     from pptx.chart.data import CategoryChartData, XyChartData
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.util import Inches, Pt
 
     fig = chart.figure
@@ -136,7 +149,7 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
     if chart.kind == "bar":
         horizontal = traces[0].orientation == "h"
         cats = list(traces[0].y if horizontal else traces[0].x)
-        data = CategoryChartData(number_format=_number_format(fig, "x" if horizontal else "y"))
+        data = CategoryChartData(number_format=_number_format(fig, "x" if horizontal else "y", lang))
         first = list(traces[0].x if horizontal else traces[0].y)
         texts = list(traces[0].text) if traces[0].text is not None and not isinstance(traces[0].text, str) else []
         # a category without a value says so in its name: a missing value is a gap, never 0
@@ -146,10 +159,11 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
             values = list(tr.x if horizontal else tr.y)
             data.add_series(tr.name or chart.title, [float(v) if _finite(v) else None for v in values])
         kind = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+        bar_values = [float(v) for tr in traces for v in (tr.x if horizontal else tr.y) if _finite(v)]
     else:
         data = XyChartData()
         for tr in traces:
-            series = data.add_series(tr.name or chart.title, number_format=_number_format(fig, "y"))
+            series = data.add_series(tr.name or chart.title, number_format=_number_format(fig, "y", lang))
             for x, y in zip(tr.x, tr.y):
                 if _finite(x) and _finite(y):
                     series.add_data_point(float(x), float(y))
@@ -163,12 +177,14 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
         pchart.legend.position = XL_LEGEND_POSITION.BOTTOM
         pchart.legend.include_in_layout = False
     plot = pchart.plots[0]
-    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y")
+    pchart.value_axis.tick_labels.number_format = _number_format(fig, "x" if chart.kind == "bar" and traces[0].orientation == "h" else "y", lang)
     pchart.value_axis.tick_labels.number_format_is_linked = False
     if chart.kind == "bar":
+        if bar_values and min(bar_values) >= 0:  # shares and counts from 0, as on the page
+            pchart.value_axis.minimum_scale = 0
         plot.has_data_labels = True
         plot.data_labels.font.size = Pt(11)
-        plot.data_labels.number_format = _number_format(fig, "x" if traces[0].orientation == "h" else "y")
+        plot.data_labels.number_format = _number_format(fig, "x" if traces[0].orientation == "h" else "y", lang)
         plot.data_labels.number_format_is_linked = False
         if traces[0].orientation == "h":
             pchart.category_axis.reverse_order = True  # first row on top, as in the figure
@@ -216,9 +232,12 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
                 series.format.line.color.rgb = _rgb(colour)
                 series.marker.format.fill.solid()
                 series.marker.format.fill.fore_color.rgb = _rgb(colour)
+            # a marker on every point: a one-point series is drawn as a point, not as nothing
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.size = 9
             series.smooth = False
         if chart.kind == "scatter":  # each point named as in the figure (the city)
-            pchart.category_axis.tick_labels.number_format = _number_format(fig, "x")
+            pchart.category_axis.tick_labels.number_format = _number_format(fig, "x", lang)
             pchart.category_axis.tick_labels.number_format_is_linked = False
             for tr, series in zip(traces, plot.series):
                 kept = [str(txt) for x, y, txt in zip(tr.x, tr.y, tr.text or [""] * len(tr.x)) if _finite(x) and _finite(y)]
@@ -227,6 +246,9 @@ def add_native_chart(slide, chart: Chart, left, top, width, height, lang: str = 
                     label = series.points[i].data_label
                     label.text_frame.text = text
                     label.font.size = Pt(11)
+            for axis, name in ((pchart.category_axis, "x"), (pchart.value_axis, "y")):
+                if _number_format(fig, name, lang) == SHARE_FORMAT:  # share axes from 0
+                    axis.minimum_scale = 0
             return frame
         pchart.category_axis.tick_labels.number_format = "0"
         pchart.category_axis.tick_labels.number_format_is_linked = False
@@ -245,8 +267,10 @@ def _year_axis(axis, years) -> None:
     if not years:
         return
     first, last = int(min(years)), int(max(years))
-    if first == last:
+    if first == last:  # one tick, under the point: the neighbouring years' ticks carry no label
         axis.minimum_scale, axis.maximum_scale, axis.major_unit = first - 1, last + 1, 1
+        axis.tick_labels.number_format = f'[={first}]0;""'
+        axis.tick_labels.number_format_is_linked = False
         return
     step = 1 if last - first <= 12 else math.ceil((last - first) / 8)
     axis.minimum_scale, axis.maximum_scale, axis.major_unit = first, last, step
@@ -421,8 +445,10 @@ def _section_slide(deck, section: Section, lang: str) -> None:
         if not lines:  # a section of charts only: what they show, in words (each chart follows)
             lines = [c.alt for c in slide_charts(section)]
         size = 18 if len(lines) <= 6 else 13
-        _textbox(slide, 0.5, top, SLIDE_W - 1.0, SLIDE_H - top - 0.4, lines or [""], lang, size)
-    _notes(slide, [section.title, *section.paragraphs, *section.caveats])
+        box = _textbox(slide, 0.5, top, SLIDE_W - 1.0, SLIDE_H - top - 0.4, lines or [""], lang, size)
+        if section.gaps and not talk_charts(section):  # a gap slide: what is missing, and which source would have it
+            box.name = GAP_TEXT
+    _notes(slide, [section.title, *section.warnings, *section.gaps, *section.paragraphs, *section.caveats])
 
 
 def _chart_slide(deck, brief: Brief, section: Section, chart, images: dict, lang: str) -> None:
@@ -470,6 +496,14 @@ def slide_charts(section: Section) -> list[Chart]:
     return [c for c in section.charts if c.shows_values]
 
 
+def talk_charts(section: Section) -> list[Chart]:
+    """The charts a talk shows for a section: the trend section's headline share for one
+    territory (``section.extra["talk_chart"]``, :func:`report.city.headline_trend`) in place of
+    the page's lines of every territory; else :func:`slide_charts`."""
+    talk = (section.extra or {}).get("talk_chart") if section.key == "trends" else None
+    return [talk] if talk is not None else slide_charts(section)
+
+
 def render_pptx(brief: Brief, progress=None) -> bytes:
     """The brief as a 16:9 PPTX deck (bytes), built on :data:`TEMPLATE`."""
     check_pptx()
@@ -489,7 +523,7 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
              lang, 12, colour="#4A5560")
     _notes(slide, [brief.citation])
 
-    charts = [c for s in brief.sections for c in slide_charts(s)]
+    charts = [c for s in brief.sections for c in talk_charts(s)]
     pictures = [c for c in charts if c.kind not in NATIVE_KINDS]
     # the slide's own text boxes carry title, subtitle and source: the picture is the plot alone
     bare = [replace(c, figure=without_frame_text(c.figure)) for c in pictures]
@@ -500,7 +534,7 @@ def render_pptx(brief: Brief, progress=None) -> bytes:
             _sources_slides(deck, brief, section)
             continue
         _section_slide(deck, section, lang)
-        for chart in slide_charts(section):
+        for chart in talk_charts(section):
             _chart_slide(deck, brief, section, chart, images, lang)
     out = io.BytesIO()
     deck.save(out)

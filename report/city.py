@@ -101,7 +101,50 @@ def trends(con, ctx: Context, view: CityView) -> Section:
     sec.extra = {"options": options, "chosen": indicator}
     sec.charts.append(lines_over_time(data, ctx, ctx.t("trend_title", city=city, indicator=ctx.label("indicators", indicator)),
                                       colour_by="territory"))
+    if ctx.mode == "print":
+        talk = headline_trend(series, con, ctx, view.city_id)
+        if talk is not None:
+            sec.extra["talk_chart"] = talk
     return sec
+
+
+def headline_trend(series: pd.DataFrame, con, ctx: Context, city_id: str):
+    """The trend a talk shows: the headline share (``analytics.rules.HEADLINE_SHARES``, the
+    figure the key figures lead with) over time for ONE territory, the headline's own
+    (``territory_key``); no other territory is mixed into the line. None if the city has no
+    headline share with a series.
+
+    Returns
+    -------
+    Chart or None; ``chart.cache["territory_id"]`` is the territory drawn and ``chart.notes``
+    says that the page shows every territory.
+    """
+    from analytics.compare import best_figures
+    from analytics.rules import HEADLINE_SHARES
+    from figures.style import year_span
+
+    best = best_figures(con, list(HEADLINE_SHARES), [city_id])
+    best = best[best.value.notna()] if not best.empty else best
+    if best.empty or series.empty:
+        return None
+    head = best.iloc[0]
+    # the key the trend series carries (it has no territory_id column: the key from city, level and name)
+    territory = territory_key(pd.DataFrame([head.to_dict()]).drop(columns=["territory_id"], errors="ignore")).iloc[0]
+    data = series[series.indicator_id == head.indicator_id].copy()
+    if data.empty:
+        return None
+    data = data[territory_key(data) == territory].copy()
+    if data.empty:
+        return None
+    name = ctx.territory(str(head.geo_unit), city_id, head.geo_level)
+    data["territory"] = name
+    title = ctx.t("talk_trend_title", indicator=ctx.label("indicators", head.indicator_id), territory=name)
+    chart = lines_over_time(data, ctx, title, colour_by="territory")
+    # one line: the subtitle says so (not the page's "one line per territory")
+    chart = replace(chart, subtitle=ctx.t("talk_trend_subtitle", years=year_span(data.year), territory=name))
+    chart.cache["territory_id"] = territory
+    chart.notes = [*chart.notes, ctx.t("talk_trend_note", territory=name)]
+    return chart
 
 
 def origins_section(con, ctx: Context, view: CityView) -> Section:
@@ -150,8 +193,16 @@ def districts(con, ctx: Context, view: CityView) -> Section:
     if table.empty:
         geojson = area_geojson(con, view.city_id, leaves_only=True)
         if not geojson["features"]:
-            return gap_section(sec, ctx.t("no_boundaries", city=city))
+            gap_section(sec, ctx.t("no_boundaries", city=city))
+            releases = profile.city_releases(con, view.city_id)
+            if not releases.empty:
+                sec.gaps.append(ctx.t("district_counts_source", sources="; ".join(releases.name)))
+            return sec
         sec.warnings.append(ctx.t("no_district_counts", city=city))
+        # which official source would have them (issue 20: data/catalog/releases.yaml)
+        releases = profile.city_releases(con, view.city_id)
+        if not releases.empty:
+            sec.gaps.append(ctx.t("district_counts_source", sources="; ".join(releases.name)))
         sec.source_ids += spatial.area_source_ids(con, view.city_id)
         draw = static_maps.static_boundary_map if ctx.mode == "print" else maps.boundary_map
         sec.charts.append(draw(geojson, ctx, ctx.t("boundaries_title", city=city), ctx.t("boundaries_only"),

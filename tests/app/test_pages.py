@@ -66,11 +66,23 @@ def test_compare_unknown_indicator_message():
     assert "“happiness” in the link is not a known indicator" in messages(at)
 
 
-def test_presenter_mode_from_url():
-    at = run("compare", {"present": "1"})
+def test_presenter_mode_keeps_page_navigation_and_the_page_zip():
+    """Presenter mode from the URL (issue 21): its sidebar is hidden, so its bar holds the links to
+    every page of the registry (carrying the language and the cities) and the page keeps its ZIP."""
+    from i18n import t
+    from ui.pages import PAGES as REGISTRY
+
+    at = run("compare", {"present": "1", "lang": "fr", "cities": "lyon,madrid"})
     assert not at.exception
     assert at.query_params["present"] == "1"
-    assert any("presenter" in b.label.lower() for b in at.button)
+    assert any(b.label == t("present_exit", "fr") for b in at.button)
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    for info in REGISTRY:
+        title = t(info.title_key, "fr")
+        assert title in links, f"presenter mode has no link to {info.id}"
+        assert "lang=fr" in links[title] and "cities=lyon%2Cmadrid" in links[title], links[title]
+    assert any(d.proto.label == t("download_all_charts", "fr") for d in at.get("download_button")), \
+        "presenter mode has no page ZIP"
 
 
 def test_city_page_shows_sources_beside_key_figures():
