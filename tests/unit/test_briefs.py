@@ -141,10 +141,13 @@ def _check_deck(deck, brief):
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     assert deck.slide_width * 9 == deck.slide_height * 16  # 16:9
+    from briefs.pptx import talk_charts
+
     slides = list(deck.slides)
-    assert len(slides) >= 1 + len(brief.sections) + len(brief.charts)  # title, one per section and chart
+    deck_charts = [c for section in brief.sections for c in talk_charts(section)]  # the talk's trend: one territory
+    assert len(slides) >= 1 + len(brief.sections) + len(deck_charts)  # title, one per section and chart
     chart_slides = [s for s in slides[1:] if not any(x.name == "section-title" for x in s.shapes)]
-    for chart in brief.charts:
+    for chart in deck_charts:
         slide = next(s for s in chart_slides if s.shapes[0].text_frame.text.strip() == chart.title)
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         prefix = t("source_is", brief.lang, publisher="").strip()
