@@ -101,7 +101,7 @@ def _fonts(run, rtl: bool) -> None:
 
 
 def _textbox(slide, left, top, width, height, texts, lang, size, bold=False, colour="#1B2631"):
-    from pptx.util import Emu, Inches
+    from pptx.util import Inches
 
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     _paragraphs(box.text_frame, texts, lang, size, bold, colour)
@@ -361,7 +361,6 @@ def _titled(deck, layout: str, title: str, lang: str, size: int = 28, name: str 
 
 def _key_figures_slide(deck, section: Section, lang: str) -> None:
     """Big numbers: value, indicator, year · concept · territory, standing and source under each."""
-    from pptx.util import Inches
 
     slide = _titled(deck, "key figures", section.title, lang, name=SECTION_TITLE)
     cards = section.facts[:KEY_FIGURE_CARDS]
@@ -398,7 +397,7 @@ def _key_figures_slide(deck, section: Section, lang: str) -> None:
 
 def _table_shape(slide, frame, lang: str, top: float, height: float):
     """A native table of the section's first rows and columns (text cells, right to left for Arabic)."""
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     shown = frame.iloc[:TABLE_ROWS, :TABLE_COLUMNS]
     columns = list(shown.columns)

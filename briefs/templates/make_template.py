@@ -16,13 +16,12 @@ Run ``python -m briefs.templates.make_template`` after changing it and commit th
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches
 
 PATH = Path(__file__).resolve().parent / "deck.pptx"
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, exactly 16:9
